@@ -1,0 +1,60 @@
+# Deep & Cheap — the two commands of the README are `make book` and `make test`.
+# Both create (once) and use a local virtual environment in .venv.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: help setup book test lint unit nbval hygiene build execute ledger clean
+
+help:
+	@echo "make book     set up .venv and build the HTML book into _build/html"
+	@echo "make test     set up .venv and run every test (lint, unit, strict nbval, book build)"
+	@echo "make execute  re-execute every notebook in place (fresh kernel, top to bottom)"
+	@echo "make lint     ruff over the package, tests, tools and notebooks"
+	@echo "make ledger   regenerate claims.md from chapters/claims.yml"
+
+# --- environment ------------------------------------------------------------------
+$(STAMP): requirements.txt constraints.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 needed"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -c constraints.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# --- the book ---------------------------------------------------------------------
+ledger: setup
+	$(BIN)/python tools/make_ledger.py
+
+build: setup
+	$(BIN)/python tools/make_ledger.py --check
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+book: build
+	@echo "The book is at _build/html/index.html"
+
+execute: setup
+	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
+	$(BIN)/python tools/make_ledger.py
+
+# --- tests ------------------------------------------------------------------------
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check cheaplib tests tools
+
+unit: setup
+	$(BIN)/python -m pytest tests -n $(JOBS) -q
+
+nbval: setup
+	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with chapters/sanitize.cfg \
+		-n $(JOBS) --dist loadfile -q -p no:cacheprovider chapters
+
+test: lint unit nbval build
+	@echo "All tests passed."
+
+clean:
+	rm -rf _build .pytest_cache .hypothesis
