@@ -1,0 +1,54 @@
+"""Notebook hygiene: was a notebook executed top to bottom, with its outputs stored?
+
+Strict nbval compares only cells that have an execution count, so a notebook committed
+unexecuted (or with cleared outputs) would pass it vacuously.  :func:`problems` lists what
+strict nbval cannot vouch for; the test suite requires it to be empty for every chapter.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+
+
+def must_print(source: str) -> bool:
+    """Whether a cell's code necessarily shows something (ends in an expression, prints)."""
+    lines = [ln for ln in source.splitlines() if not ln.lstrip().startswith(("%", "!"))]
+    tree = ast.parse("\n".join(lines))
+    if not tree.body:
+        return False
+    if isinstance(tree.body[-1], ast.Expr):
+        return True
+    return any(
+        isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"print", "display"}
+        for node in ast.walk(tree)
+    )
+
+
+def problems(path: str | Path) -> list[str]:
+    """Every reason strict nbval could not vouch for the notebook at ``path``."""
+    path = Path(path)
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found = []
+    meta = nb.get("metadata", {})
+    if meta.get("kernelspec", {}).get("name") != "python3":
+        found.append("kernelspec is not python3")
+    if meta.get("language_info", {}).get("name") != "python":
+        found.append("language_info is missing (the book build needs it)")
+    if "widgets" in meta:
+        found.append("widget state is committed (make execute strips it)")
+    cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    counts = [c.get("execution_count") for c in cells]
+    if counts != list(range(1, len(cells) + 1)):
+        found.append(f"execution counts {counts[:8]}... are not 1..N: run `make execute`")
+    for cell in cells:
+        where = f"cell {cell.get('id')}"
+        kinds = {o["output_type"] for o in cell.get("outputs", [])}
+        if "error" in kinds:
+            found.append(f"{where} has an error output")
+        if must_print("".join(cell["source"])) and not cell.get("outputs"):
+            found.append(f"{where} should show something but has no stored output")
+        if "NBVAL_" in "".join(cell["source"]):
+            found.append(f"{where}: nbval markers belong in cell tags, not in code")
+    return found
