@@ -4,15 +4,30 @@
   Fig. 2 (left), with an optional bias shift for activations whose :math:`\\sigma''(0)=0`.
 * :func:`bit_product_gate` — the product of ``k`` bits through one logistic neuron,
   eq. (13) and Fig. 2 (right).
+* :func:`shallow_product_network` — the product of ``n`` reals through one hidden layer
+  of :math:`2^n` neurons, eq. (28) / (A13) (the ±1 construction of the journal version).
+* :func:`deep_product_network` — the same product through a binary tree of 4-neuron gates,
+  :math:`4(n-1)` neurons in :math:`\\lceil\\log_2 n\\rceil` hidden layers (Section III H).
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
+from scipy.linalg import block_diag
 
-from cheaplib.nets import Layer, Network, taylor_coefficients
+from cheaplib.nets import Layer, Network, compose, taylor_coefficients
+from cheaplib.nets import activation as activation_function
 
-__all__ = ["bit_product_gate", "product_gate"]
+__all__ = [
+    "bit_product_gate",
+    "deep_product_network",
+    "generic_shift",
+    "product_gate",
+    "shallow_product_network",
+    "vanishing_orders",
+]
 
 # Below this |sigma''(shift)| the gate's normalisation 1/(4 sigma'') is meaningless.
 _MIN_CURVATURE = 1e-8
@@ -110,3 +125,256 @@ def bit_product_gate(k: int, beta: float) -> Network:
     W = np.full((1, int(k)), beta)
     b = np.array([-beta * (k - 0.5)])
     return Network((Layer(W, b),), "logistic", output="logistic")
+
+
+# --- Section III H and Appendix A: n-input products, shallow and deep -------------------
+
+MAX_SHALLOW_INPUTS = 16
+"""Largest ``n`` for :func:`shallow_product_network` (:math:`2^{16}` hidden neurons)."""
+
+MAX_DEEP_INPUTS = 1024
+"""Largest ``n`` for :func:`deep_product_network`."""
+
+_GENERIC_SHIFT = 1.0  # every sigma_k(1), k <= 18, is far from 0 for softplus/logistic/tanh/exp
+
+
+def _check_count(name: str, value: int, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be in [{low}, {high}], got {value}")
+    return int(value)
+
+
+def _check_shift(shift: float) -> float:
+    if isinstance(shift, bool) or not isinstance(shift, int | float | np.integer | np.floating):
+        raise TypeError(f"shift must be a real number, got {type(shift).__name__}")
+    if not np.isfinite(shift):
+        raise ValueError(f"shift must be finite, got {shift!r}")
+    return float(shift)
+
+
+def vanishing_orders(activation: str, k_max: int, at: float = 0.0) -> tuple[int, ...]:
+    """Orders :math:`k \\le k_{max}` whose Taylor coefficient :math:`\\sigma_k(a)` is exactly 0.
+
+    The journal theorem (Lin, Tegmark & Rolnick 2017, App. A) needs :math:`\\sigma_k \\ne 0`
+    for every :math:`k \\le n`.  The coefficients of the book's activations vanish for
+    structural reasons only: a parity about the expansion point (``tanh`` is odd about 0,
+    so every even :math:`\\sigma_k(0)` vanishes; ``logistic`` is :math:`1/2` plus an odd
+    function; ``softplus`` is :math:`x/2` plus an even function, so :math:`\\sigma_3(0) =
+    \\sigma_5(0) = \\dots = 0`) or a polynomial activation (``identity``).  This function
+    detects exactly those cases by testing the even and odd parts of
+    :math:`\\sigma(a+t)` on a grid of :math:`t`, plus the values of :math:`\\sigma_0` and
+    :math:`\\sigma_1` (from :func:`cheaplib.nets.taylor_coefficients`).
+
+    Parameters
+    ----------
+    activation : str
+        Activation name.
+    k_max : int
+        Highest order considered, ``0 <= k_max <= 40``.
+    at : float, optional
+        Expansion point (bias shift), by default 0.
+
+    Returns
+    -------
+    tuple of int
+        The vanishing orders, increasing.
+
+    Raises
+    ------
+    ValueError
+        For an unknown activation, ``k_max`` out of range or a non-finite ``at``.
+    """
+    fn = activation_function(activation)
+    k_max = _check_count("k_max", k_max, 0, 40)
+    at = _check_shift(at)
+    c0, c1 = taylor_coefficients(activation, 1, at=at)
+    t = np.linspace(0.05, 0.5, 10)
+    plus, minus = fn(at + t), fn(at - t)
+    tol = 1e-12 * (1.0 + max(np.abs(plus).max(), np.abs(minus).max()))
+    even_gone = np.abs(plus + minus - 2.0 * c0).max() <= tol
+    odd_gone = np.abs(plus - minus - 2.0 * c1 * t).max() <= tol
+    zero = []
+    for k in range(k_max + 1):
+        if k == 0:
+            gone = abs(c0) <= tol
+        elif k == 1:
+            gone = abs(c1) <= tol
+        else:
+            gone = even_gone if k % 2 == 0 else odd_gone
+        if gone:
+            zero.append(k)
+    return tuple(zero)
+
+
+def generic_shift(activation: str, n: int) -> float:
+    """A bias shift :math:`b` at which :math:`\\sigma_k(b) \\ne 0` for every :math:`k \\le n`.
+
+    Returns 0 when the activation already satisfies the hypothesis of the journal theorem
+    at the origin (e.g. ``softplus`` for ``n <= 2``, ``exp`` for every ``n``), else 1.0.
+
+    Parameters
+    ----------
+    activation : str
+        Activation name.
+    n : int
+        Number of inputs of the product, ``0 <= n <= 40``.
+
+    Returns
+    -------
+    float
+        The shift.
+
+    Raises
+    ------
+    ValueError
+        If no shift helps (a polynomial activation such as ``identity``).
+    """
+    if not vanishing_orders(activation, n, 0.0):
+        return 0.0
+    bad = vanishing_orders(activation, n, _GENERIC_SHIFT)
+    if bad:
+        raise ValueError(
+            f"activation {activation!r} has sigma_k = 0 for k in {bad} at every shift tried: "
+            "it cannot multiply (a polynomial activation of too low degree)"
+        )
+    return _GENERIC_SHIFT
+
+
+def _subset_signs(n: int) -> np.ndarray:
+    """The :math:`2^n \\times n` matrix :math:`s_i(S_j)`: -1 if bit ``i`` of ``j`` is set."""
+    bits = (np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1
+    signs: np.ndarray = 1.0 - 2.0 * bits
+    return signs
+
+
+def shallow_product_network(
+    n: int, lam: float, activation: str = "softplus", shift: float | None = None
+) -> Network:
+    """Product of ``n`` inputs through ONE hidden layer of :math:`2^n` neurons (eq. 28, A13).
+
+    For every subset :math:`S_j \\subseteq \\{1..n\\}` a hidden neuron computes
+    :math:`\\sigma(b + \\lambda \\sum_i s_i(S_j) x_i)` with :math:`s_i(S_j) = -1` if
+    :math:`i \\in S_j` and :math:`+1` otherwise; the output weights are
+
+    .. math:: w_j = \\frac{(-1)^{|S_j|}}{2^n\\, n!\\, \\sigma_n(b)\\, \\lambda^n},
+
+    the ±1 construction of the journal version (its eqs. A1-A4), where
+    :math:`\\sigma_n(b) = \\sigma^{(n)}(b)/n!` is the ordinary Taylor coefficient (the
+    preprint's eq. 28 writes :math:`2^n\\sigma_n` with :math:`\\sigma_n` the *n-th
+    derivative*, the same number).  Every monomial of degree :math:`\\le n` except
+    :math:`x_1\\cdots x_n` cancels, and the next surviving terms have degree
+    :math:`n+2`, so
+
+    .. math:: f(x) = \\prod_i x_i \\Bigl[1 + \\lambda^2 \\frac{\\sigma_{n+2}}{\\sigma_n}
+              \\frac{(n+2)(n+1)}{6} \\sum_i x_i^2 + O(\\lambda^4)\\Bigr].
+
+    The gate becomes exact as :math:`\\lambda \\to 0` (in exact arithmetic; in floating
+    point the cancellation of :math:`2^n` terms of size :math:`O(1)` leaves a round-off
+    floor growing like :math:`\\lambda^{-n}`).
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs, ``1 <= n <= MAX_SHALLOW_INPUTS`` (16).
+    lam : float
+        Input scale :math:`\\lambda > 0`.
+    activation : str, optional
+        Activation name, by default ``"softplus"``.
+    shift : float, optional
+        Bias :math:`b` of every hidden neuron.  By default :func:`generic_shift`: 0 when
+        :math:`\\sigma_k(0) \\ne 0` for all :math:`k \\le n` (the hypothesis of the journal
+        theorem), else 1.0.
+
+    Returns
+    -------
+    Network
+        ``n`` inputs, :math:`2^n` hidden neurons, one output; depth 1.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n`` is out of range (the :math:`2^n` neurons would not fit in memory),
+        ``lam <= 0``, or :math:`\\sigma_n(b) = 0` (e.g. ``tanh`` with ``shift=0`` and even
+        ``n``), or the output weights overflow.
+    """
+    n = _check_count("n", n, 1, MAX_SHALLOW_INPUTS)
+    lam = _check_positive("lam", lam)
+    shift = generic_shift(activation, n) if shift is None else _check_shift(shift)
+    if n in vanishing_orders(activation, n, shift):
+        raise ValueError(
+            f"sigma_{n}({shift:g}) = 0 for activation {activation!r}: the 2^n-neuron "
+            f"product of {n} inputs needs sigma_n != 0; use a bias shift (e.g. shift=1.0)"
+        )
+    sigma_n = taylor_coefficients(activation, n, at=shift)[n]
+    signs = _subset_signs(n)
+    with np.errstate(divide="ignore", over="ignore"):
+        w = signs.prod(axis=1) / (2.0**n * math.factorial(n) * sigma_n * lam**n)
+    if not np.all(np.isfinite(w)):
+        raise ValueError(f"output weights overflow for lam={lam:g}, n={n}; increase lam")
+    hidden = Layer(lam * signs, np.full(2**n, shift))
+    return Network((hidden, Layer(w[None, :], np.zeros(1))), activation)
+
+
+def deep_product_network(
+    n: int, lam: float, activation: str = "softplus", shift: float | None = None
+) -> Network:
+    """Product of ``n`` inputs through a binary tree of 4-neuron gates (Section III H).
+
+    Level 1 multiplies the inputs in pairs with :func:`product_gate`, level 2 multiplies
+    the pair products in pairs, and so on; the gates of one level form one hidden layer
+    and consecutive levels are joined with :func:`cheaplib.nets.compose` (a gate's output
+    sum merges into the next gate's input weights, so it costs no neuron, as the paper
+    notes for the 5th neuron of Fig. 2).  For ``n`` a power of two the tree has
+    :math:`n-1` gates, hence :math:`4(n-1)` neurons in :math:`\\log_2 n` hidden layers
+    (the paper rounds this to :math:`4n`).  For other ``n``, a level with an odd number
+    of values multiplies the last one by the constant 1 (the constant enters through the
+    biases), so the network has :math:`\\lceil\\log_2 n\\rceil` hidden layers and
+    :math:`4\\sum_\\ell \\lceil k_\\ell/2\\rceil` neurons, :math:`k_\\ell` values entering
+    level :math:`\\ell`.  Each gate has relative error
+    :math:`2(\\sigma_4/\\sigma_2)\\lambda^2(u^2+v^2)` on inputs :math:`u, v`.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs, ``2 <= n <= MAX_DEEP_INPUTS`` (1024).
+    lam : float
+        Input scale :math:`\\lambda > 0` of every gate.
+    activation : str, optional
+        Activation name, by default ``"softplus"``.
+    shift : float, optional
+        Bias of every hidden neuron; by default :func:`generic_shift` for ``n = 2`` (0 for
+        softplus, 1.0 for logistic and tanh, whose :math:`\\sigma_2(0) = 0`).
+
+    Returns
+    -------
+    Network
+        ``n`` inputs, one output.
+
+    Raises
+    ------
+    TypeError
+        If ``n`` is not an integer.
+    ValueError
+        If ``n`` is out of range, ``lam <= 0``, or :math:`\\sigma''(b) = 0`.
+    """
+    n = _check_count("n", n, 2, MAX_DEEP_INPUTS)
+    shift = generic_shift(activation, 2) if shift is None else _check_shift(shift)
+    gate = product_gate(lam, activation, shift)
+    g_w1, g_b1 = gate.layers[0].W, gate.layers[0].b
+    g_w2 = gate.layers[1].W
+    net: Network | None = None
+    k = n
+    while k > 1:
+        pairs, odd = divmod(k, 2)
+        w1 = block_diag(*([g_w1] * pairs + [g_w1[:, :1]] * odd))
+        b1 = np.concatenate([g_b1] * pairs + [g_b1 + g_w1[:, 1]] * odd)
+        w2 = block_diag(*([g_w2] * (pairs + odd)))
+        level = Network((Layer(w1, b1), Layer(w2, np.zeros(pairs + odd))), activation)
+        net = level if net is None else compose(net, level)
+        k = pairs + odd
+    assert net is not None
+    return net
