@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help setup book test lint unit nbval hygiene build execute ledger clean
+.PHONY: help setup book test lint unit nbval hygiene build browser execute ledger bench clean
 
 help:
 	@echo "make book     set up .venv and build the HTML book into _build/html"
@@ -15,6 +15,8 @@ help:
 	@echo "make execute  re-execute every notebook in place (fresh kernel, top to bottom)"
 	@echo "make lint     ruff over the package, tests, tools and notebooks"
 	@echo "make ledger   regenerate claims.md from chapters/claims.yml"
+	@echo "make browser  widgets in JupyterLab and the built book in headless Chromium"
+	@echo "make bench    time notebooks, tests, widgets and kernels; write benchmarks/latest.md"
 
 # --- environment ------------------------------------------------------------------
 $(STAMP): requirements.txt constraints.txt pyproject.toml
@@ -47,14 +49,22 @@ lint: setup
 	$(BIN)/ruff format --check cheaplib tests tools
 
 unit: setup
-	$(BIN)/python -m pytest tests -n $(JOBS) -q
+	$(BIN)/python -m pytest tests --ignore=tests/browser -n $(JOBS) -q
 
 nbval: setup
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with chapters/sanitize.cfg \
 		-n $(JOBS) --dist loadfile -q -p no:cacheprovider chapters
 
-test: lint unit nbval build
+# Needs the built book; installs Debian's chromium when missing (as root), else fails.
+browser: build
+	bash tools/ensure_chromium.sh
+	$(BIN)/python -m pytest tests/browser -q -p no:cacheprovider
+
+test: lint unit nbval build browser
 	@echo "All tests passed."
+
+bench: setup
+	$(BIN)/python tools/bench.py
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

@@ -1,0 +1,121 @@
+"""Fixtures for the browser tests: Debian's Chromium driven by Playwright, local servers.
+
+Every network request that does not go to 127.0.0.1 is blocked and recorded; a test fails
+if any was attempted, so these tests also prove the pages work offline.  Servers started
+here are stopped (with their whole process group) when the session ends.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    """Debian's Chromium, installed by tools/ensure_chromium.sh if missing (never skipped)."""
+    out = subprocess.run(
+        ["bash", str(ROOT / "tools" / "ensure_chromium.sh")], capture_output=True, text=True
+    )
+    if out.returncode != 0:
+        pytest.fail(f"no Chromium for the browser tests:\n{out.stderr}", pytrace=False)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: str) -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class OfflinePage:
+    """A fresh browser context and page that refuses every non-local request."""
+
+    def __init__(self, browser, viewport=(1280, 900)) -> None:
+        self.blocked: list[str] = []
+        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.console_errors: list[str] = []
+        self.page.on(
+            "console",
+            lambda msg: self.console_errors.append(msg.text) if msg.type == "error" else None,
+        )
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        parsed = urlparse(url)
+        if parsed.scheme in ("data", "blob", "about", "file") or parsed.hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def offline_page(browser) -> Iterator[OfflinePage]:
+    p = OfflinePage(browser)
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Path:
+    html = ROOT / "_build" / "html"
+    if not (html / "index.html").exists():
+        pytest.fail(
+            "the book is not built: run `make book` first (`make test` builds it before "
+            "the browser tests)",
+            pytrace=False,
+        )
+    return html
+
+
+@pytest.fixture(scope="session")
+def book_server(built_book: Path) -> Iterator[str]:
+    """Serve _build/html on 127.0.0.1 (a free port) for the session."""
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
