@@ -378,3 +378,171 @@ def deep_product_network(
         k = pairs + odd
     assert net is not None
     return net
+
+
+# --- Section II C: error laws of the two gates (chapter 2) -------------------------------
+
+__all__ += [
+    "beta_for_decimals",
+    "bit_product_error",
+    "fourth_order_shift",
+    "gate_error_constant",
+]
+
+MAX_BIT_PRODUCT_INPUTS = 20
+"""Largest ``k`` for :func:`bit_product_error` (it enumerates all :math:`2^k` bit strings)."""
+
+
+def gate_error_constant(activation: str, shift: float = 0.0) -> float:
+    """Constant :math:`C` in the 4-neuron gate's error law :math:`f = uv[1 + C\\lambda^2(u^2+v^2)]`.
+
+    Expanding eq. (11) one order further (even terms of :math:`\\sigma(b+t)+\\sigma(b-t)`),
+
+    .. math:: \\frac{\\sigma(b+\\lambda(u+v)) + \\sigma(b-\\lambda(u+v))
+              - \\sigma(b+\\lambda(u-v)) - \\sigma(b-\\lambda(u-v))}{4\\lambda^2\\sigma''(b)}
+              = uv\\Bigl[1 + \\frac{\\sigma''''(b)}{6\\,\\sigma''(b)}\\,\\lambda^2(u^2+v^2)
+              + O(\\lambda^4)\\Bigr],
+
+    so :math:`C = \\sigma''''(b)/(6\\sigma''(b)) = 2\\sigma_4(b)/\\sigma_2(b)` with the Taylor
+    coefficients :math:`\\sigma_k = \\sigma^{(k)}/k!` of :func:`cheaplib.nets.taylor_coefficients`.
+    The relative error is the same at every input point up to the factor
+    :math:`u^2+v^2`: this is the :math:`O(\\lambda^2)` law of eq. (11).
+
+    Parameters
+    ----------
+    activation : str
+        Activation name.
+    shift : float, optional
+        Bias :math:`b` of the hidden neurons, by default 0.
+
+    Returns
+    -------
+    float
+        :math:`C`; 0 means the error starts at order :math:`\\lambda^4` (see
+        :func:`fourth_order_shift`).
+
+    Raises
+    ------
+    ValueError
+        For an unknown activation, a non-finite shift, or :math:`\\sigma''(b) = 0`.
+    """
+    shift = _check_shift(shift)
+    c = taylor_coefficients(activation, 4, at=shift)
+    if abs(2.0 * c[2]) < _MIN_CURVATURE:
+        raise ValueError(
+            f"sigma''({shift:g}) = 0 for activation {activation!r}: the gate is undefined; "
+            "use a bias shift"
+        )
+    return float(2.0 * c[4] / c[2])
+
+
+def fourth_order_shift(activation: str, low: float, high: float) -> float:
+    """A bias shift :math:`b \\in [low, high]` with :math:`\\sigma''''(b) = 0 \\ne \\sigma''(b)`.
+
+    At such a shift the :math:`\\lambda^2` term of :func:`gate_error_constant` vanishes and
+    the 4-neuron gate's relative error falls like :math:`\\lambda^4`.  (Not in the paper; the
+    root is found with :func:`scipy.optimize.brentq` on the Taylor coefficient
+    :math:`\\sigma_4(b)`.)  For softplus the roots are known in closed form: with
+    :math:`s = 1/(1+e^{-b})`, :math:`\\sigma'''' = s(1-s)(1-6s+6s^2)`, zero at
+    :math:`s = (3\\pm\\sqrt3)/6`, i.e. :math:`b = \\pm 1.3170`.
+
+    Parameters
+    ----------
+    activation : str
+        Activation name.
+    low, high : float
+        A bracket on which :math:`\\sigma_4` changes sign.
+
+    Returns
+    -------
+    float
+        The root.
+
+    Raises
+    ------
+    ValueError
+        If :math:`\\sigma_4` has the same sign at both ends, or :math:`\\sigma''` vanishes at
+        the root.
+    """
+    from scipy.optimize import brentq
+
+    low, high = _check_shift(low), _check_shift(high)
+
+    def s4(b: float) -> float:
+        return float(taylor_coefficients(activation, 4, at=b)[4])
+
+    if not low < high or s4(low) * s4(high) > 0:
+        raise ValueError(f"sigma_4 of {activation!r} does not change sign on [{low:g}, {high:g}]")
+    root = float(brentq(s4, low, high, xtol=1e-14, rtol=1e-14))
+    gate_error_constant(activation, root)  # raises if sigma'' vanishes there too
+    return root
+
+
+def bit_product_error(k: int, beta: float) -> float:
+    """Worst error of :func:`bit_product_gate` over all :math:`2^k` bit strings (eq. 13).
+
+    The gate is evaluated on every bit string (no formula used), so this is a measurement.
+    The analysis predicts :math:`\\sigma(-\\beta/2) = 1/(1+e^{\\beta/2})` for every ``k``:
+    the pre-activation is :math:`\\pm\\beta/2` when all bits are 1 or exactly one is 0.
+
+    Parameters
+    ----------
+    k : int
+        Number of bits, ``1 <= k <= MAX_BIT_PRODUCT_INPUTS`` (20).
+    beta : float
+        Steepness :math:`\\beta > 0`.
+
+    Returns
+    -------
+    float
+        :math:`\\max_x |\\sigma(\\beta(\\sum_i x_i - k + 1/2)) - \\prod_i x_i|`.
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is out of range or ``beta <= 0``.
+    """
+    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    if k > MAX_BIT_PRODUCT_INPUTS:
+        raise ValueError(f"k must be <= {MAX_BIT_PRODUCT_INPUTS} (2^k bit strings), got {k}")
+    gate = bit_product_gate(int(k), beta)
+    bits = ((np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1).astype(float)
+    out = gate(bits)[:, 0]
+    return float(np.abs(out - bits.prod(axis=1)).max())
+
+
+def beta_for_decimals(D: float, rounding: bool = False) -> float:
+    """Smallest :math:`\\beta` at which the bit-product gate is right to ``D`` decimals.
+
+    The worst error of eq. (13) is :math:`\\sigma(-\\beta/2) = 1/(1+e^{\\beta/2})`
+    (:func:`bit_product_error`).  Requiring it to be below :math:`10^{-D}` gives
+
+    .. math:: \\beta > 2\\ln(10^D - 1) \\approx 2D\\ln 10,
+
+    twice the paper's :math:`D\\ln 10` (which would hold if the worst pre-activation
+    were :math:`\\pm\\beta` rather than :math:`\\pm\\beta/2`).  With ``rounding=True`` the
+    requirement is that the output *rounds* to the right digits, error below
+    :math:`\\tfrac12 10^{-D}`: :math:`\\beta > 2\\ln(2\\cdot 10^D - 1)`.
+
+    Parameters
+    ----------
+    D : float
+        Number of decimal places, ``D > 0``.
+    rounding : bool, optional
+        Use the rounding criterion, by default False.
+
+    Returns
+    -------
+    float
+        The threshold :math:`\\beta`.
+
+    Raises
+    ------
+    ValueError
+        If ``D <= 0`` or not finite.
+    """
+    D = _check_positive("D", D)
+    scale = 2.0 if rounding else 1.0
+    # log(scale * 10^D - 1) without overflow for large D
+    return float(2.0 * (np.log(scale) + D * np.log(10.0) + np.log1p(-(10.0**-D) / scale)))

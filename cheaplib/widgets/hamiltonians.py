@@ -1,0 +1,144 @@
+"""Widget of the Hamiltonians chapter: the 4-neuron multiplication gate (eq. 11, Fig. 2).
+
+The reader picks the input scale ``lam``, the activation, the bias shift and the two inputs;
+:func:`render_multiplication_gate` builds :func:`cheaplib.gates.product_gate`, plots its
+output along a line of inputs next to the exact product, and its error against
+:math:`\\lambda` with the predicted law :math:`|uv|\\,|C|\\lambda^2(u^2+v^2)` of
+:func:`cheaplib.gates.gate_error_constant`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cheaplib.gates import gate_error_constant, product_gate
+from cheaplib.plotting import new_figure
+from cheaplib.widgets import Dropdown, RenderResult, Slider, WidgetSpec
+
+__all__ = ["SPECS", "render_multiplication_gate"]
+
+_ACTIVATIONS = ("softplus", "logistic", "tanh", "exp")
+_LAMS = np.logspace(-3.0, 0.0, 13)
+_LINE = np.linspace(-1.0, 1.0, 81)
+_FLOOR = 1e-17
+
+
+def _in_range(name: str, value: float, low: float, high: float) -> float:
+    if isinstance(value, bool) or not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if not low - 1e-9 * abs(low) - 1e-12 <= value <= high + 1e-9 * abs(high) + 1e-12:
+        raise ValueError(f"{name} must lie in [{low:g}, {high:g}], got {value!r}")
+    return float(value)
+
+
+def render_multiplication_gate(
+    lam: float,
+    activation: str = "softplus",
+    shift: float = 0.0,
+    x0: float = 0.6,
+    x1: float = -0.8,
+) -> RenderResult:
+    """The multiplication gate at one setting: its output and its error law.
+
+    Parameters
+    ----------
+    lam : float
+        Input scale :math:`\\lambda`, in ``[1e-3, 1]``.
+    activation : str, optional
+        ``softplus`` (default), ``logistic``, ``tanh`` or ``exp``.
+    shift : float, optional
+        Bias :math:`b` of the four hidden neurons, in ``[0, 2]``; ``logistic`` and ``tanh``
+        need :math:`b \\ne 0` (their :math:`\\sigma''(0) = 0`).
+    x0, x1 : float, optional
+        The inputs, each in ``[-1, 1]``.
+
+    Returns
+    -------
+    (Figure, str)
+        Left: the gate's output :math:`f(x_0, t)` for :math:`t \\in [-1, 1]` against the
+        exact :math:`x_0 t`, with the chosen point marked.  Right: the error
+        :math:`|f(x_0,x_1) - x_0x_1|` against :math:`\\lambda` (both as
+        :math:`\\log_{10}`) with the predicted :math:`\\lambda^2` law.
+        The summary gives the numbers at the chosen setting.
+
+    Raises
+    ------
+    ValueError
+        For values out of range, an unknown activation, or :math:`\\sigma''(b) = 0`.
+    """
+    lam = _in_range("lam", lam, 1e-3, 1.0)
+    shift = _in_range("shift", shift, 0.0, 2.0)
+    x0 = _in_range("x0", x0, -1.0, 1.0)
+    x1 = _in_range("x1", x1, -1.0, 1.0)
+    if activation not in _ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}; choose one of {_ACTIVATIONS}")
+    gate = product_gate(lam, activation, shift)  # raises for sigma''(b) = 0
+    const = gate_error_constant(activation, shift)
+    exact = x0 * x1
+    value = float(gate([x0, x1])[0])
+    err = abs(value - exact)
+    line = gate(np.column_stack([np.full_like(_LINE, x0), _LINE]))[:, 0]
+    point = np.array([[x0, x1]])
+    curve = np.array([abs(product_gate(s, activation, shift)(point)[0, 0] - exact) for s in _LAMS])
+    law = abs(exact * const) * _LAMS**2 * (x0**2 + x1**2)
+
+    fig, (ax0, ax1) = new_figure(1, 2, width=7.6, height=3.0)
+    ax0.plot(_LINE, x0 * _LINE, color="0.3", lw=2.5, alpha=0.5, label="exact $x_0 t$")
+    ax0.plot(_LINE, line, color="C0", lw=1.3, label="gate $f(x_0, t)$")
+    ax0.plot([x1], [value], "o", color="C3", ms=7)
+    ax0.set_xlabel("second input $t$")
+    ax0.set_ylabel("output")
+    ax0.set_title(f"{activation}, b = {shift:g}, λ = {lam:.3g}, x₀ = {x0:g}")
+    ax0.legend(loc="best", fontsize=8)
+
+    # log10 values on linear axes: the same picture as a log-log plot, drawn faster
+    ax1.plot(
+        np.log10(_LAMS),
+        np.log10(np.maximum(curve, _FLOOR)),
+        "o-",
+        color="C0",
+        ms=4,
+        label="measured",
+    )
+    ax1.plot(
+        np.log10(_LAMS),
+        np.log10(np.maximum(law, _FLOOR)),
+        "--",
+        color="C1",
+        label="predicted $\\propto\\lambda^2$",
+    )
+    ax1.plot([np.log10(lam)], [np.log10(max(err, _FLOOR))], "*", ms=13, color="C3")
+    ax1.set_xlabel(r"$\log_{10}$ input scale $\lambda$")
+    ax1.set_ylabel(r"$\log_{10}$ error $|f - x_0 x_1|$")
+    ax1.set_title(f"error at ({x0:g}, {x1:g})")
+    ax1.legend(loc="upper left", fontsize=8)
+
+    if exact == 0.0:
+        rel = "the product is 0 and the gate returns exactly 0"
+    else:
+        rel = (
+            f"relative error {err / abs(exact):.2e}, predicted "
+            f"{abs(const) * lam**2 * (x0**2 + x1**2):.2e} (C = {const:.4f})"
+        )
+    summary = (
+        f"{activation}, b = {shift:g}, &lambda; = {lam:.3g}: "
+        f"f({x0:g}, {x1:g}) = {value:.6f}, exact {exact:.6f}; "
+        f"error {err:.2e}; {rel}. 4 hidden neurons at every &lambda;."
+    )
+    return fig, summary
+
+
+SPECS = (
+    WidgetSpec(
+        name="hamiltonians-multiplication-gate",
+        title="The 4-neuron multiplication gate (eq. 11)",
+        controls=(
+            Slider("lam", "input scale λ", 1e-3, 1.0, 0.25, 0.1, log=True),
+            Dropdown("activation", "activation", _ACTIVATIONS, "softplus"),
+            Slider("shift", "bias shift b", 0.0, 2.0, 0.1, 0.0),
+            Slider("x0", "input x₀", -1.0, 1.0, 0.1, 0.6),
+            Slider("x1", "input x₁", -1.0, 1.0, 0.1, -0.8),
+        ),
+        render=render_multiplication_gate,
+    ),
+)
