@@ -390,8 +390,9 @@ def path_joint(
     """Joint distribution of several levels by explicit summation over every path.
 
     This is the brute-force counterpart of :func:`chain_joint`: it forms the probability
-    :math:`p_0(y_0) \\prod_i M_i(y_i|y_{i-1})` of every path through the *support* of each
-    level (states of probability zero are dropped) and sums out the levels not kept.
+    :math:`p_0(y_0) \\prod_i M_i(y_i|y_{i-1})` of every path through the *supports* of the
+    levels (states of probability zero are dropped), one array axis per level, and sums out
+    the levels not kept.
 
     Parameters
     ----------
@@ -409,34 +410,24 @@ def path_joint(
     Raises
     ------
     ValueError
-        If the path array would exceed :data:`MAX_JOINT` entries.
+        If the array of all paths (the product of the support sizes) would exceed
+        :data:`MAX_JOINT` entries.
     """
     p, mats = _chain(p0, matrices)
     n = len(mats)
     keep = list(range(n + 1)) if levels is None else [_level("level", k, n) for k in levels]
-    if sorted(set(keep)) != keep:
+    if not keep or sorted(set(keep)) != keep:
         raise ValueError("levels must be increasing and distinct")
-    margs = markov_chain(p, mats)
-    supports = [np.flatnonzero(m > 0) for m in margs]
-    # contract level by level, keeping the wanted axes: memory is the product of kept sizes
-    # times the current level's size
-    kept_sizes = [supports[k].size for k in keep]
-    biggest = int(np.prod(kept_sizes, dtype=float) * max(s.size for s in supports))
-    if biggest > MAX_JOINT:
-        raise ValueError(f"the path joint needs ~{biggest:,} entries (limit {MAX_JOINT:,})")
-    cur = p[supports[0]]  # axes: kept levels so far..., current level
-    kept_axes = 0
-    if 0 in keep:
-        cur = np.diag(cur)  # duplicate the current axis: (kept y0, current y0)
-        kept_axes = 1
+    supports = [np.flatnonzero(m > 0) for m in markov_chain(p, mats)]
+    entries = int(np.prod([float(s.size) for s in supports]))
+    if entries > MAX_JOINT:
+        raise ValueError(f"the path joint has {entries:,} entries (limit {MAX_JOINT:,})")
+    full = p[supports[0]]  # one axis per level so far: full[y_0, ..., y_k] = path probability
     for k in range(1, n + 1):
-        step = mats[k - 1][np.ix_(supports[k], supports[k - 1])]  # (y_k, y_{k-1})
-        cur = np.tensordot(cur, step, axes=([kept_axes], [1]))  # current axis replaced
-        if k in keep:
-            cur = cur[..., None] * np.eye(supports[k].size)
-            kept_axes += 1
-    out = cur.sum(axis=-1)
-    return out, [supports[k] for k in keep]
+        step = mats[k - 1][np.ix_(supports[k], supports[k - 1])]  # p(y_k | y_(k-1))
+        full = full[..., None] * step.T
+    drop = tuple(k for k in range(n + 1) if k not in keep)
+    return full.sum(axis=drop), [supports[k] for k in keep]
 
 
 def backward_markov_gap(p0: ArrayLike, matrices: Sequence[ArrayLike], i: int, k: int) -> float:
@@ -908,7 +899,8 @@ def compressed_bits(data: bytes | ArrayLike, method: str = "lzma") -> int:
     data : bytes or array_like of bits
         Raw bytes, or a 1-D array of 0/1 packed 8 to a byte.
     method : {"lzma", "zlib"}
-        ``lzma`` (xz format, preset 9) or ``zlib`` (level 9), both from the standard library.
+        ``lzma`` (xz format, the default preset 6) or ``zlib`` (level 9), both from the
+        standard library.
 
     Returns
     -------
@@ -917,7 +909,7 @@ def compressed_bits(data: bytes | ArrayLike, method: str = "lzma") -> int:
     """
     raw, _ = _as_bytes(data)
     if method == "lzma":
-        return 8 * len(lzma.compress(raw, preset=9))
+        return 8 * len(lzma.compress(raw, preset=6))
     if method == "zlib":
         return 8 * len(zlib.compress(raw, 9))
     raise ValueError(f"method must be 'lzma' or 'zlib', got {method!r}")
