@@ -349,3 +349,15 @@ def test_bad_input():
         sample_chain([0.5, 0.5], [np.eye(2)], 10, 0)
     with pytest.raises(ValueError, match="size"):
         sample_chain([0.5, 0.5], [np.eye(2)], 0, np.random.default_rng(0))
+
+
+def test_widget_summary_numbers():
+    from cheaplib.widgets.hierarchies import hierarchy_summary
+
+    info, stat, support = hierarchy_summary(0.0, 0.2, 7)
+    assert stat.tolist() == [4, 8, 8, 64, 64] and support.tolist() == [2, 8, 8, 64, 64]
+    assert info[0] == pytest.approx(1.0) and info[4] == pytest.approx(info[3])
+    info, stat, _ = hierarchy_summary(0.5, 0.2, 7)
+    assert stat.tolist() == [1, 1, 1, 1, 256] and info[4] == pytest.approx(0.0, abs=1e-12)
+    info, stat, _ = hierarchy_summary(0.05, 1.0, 7)
+    assert stat[0] == 1 and np.allclose(info[1:], 0.0, atol=1e-12)
