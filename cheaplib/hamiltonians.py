@@ -52,6 +52,7 @@ __all__ = [
     "bit_coefficients",
     "bit_function_network",
     "bit_network_error_bound",
+    "bit_polynomial_string",
     "bit_polynomial_value",
     "bit_strings",
     "bit_values",
@@ -273,6 +274,44 @@ def bit_values(coefficients: ArrayLike, axis: int = 0) -> NDArray[Any]:
         As :func:`bit_coefficients`.
     """
     return _subset_sums(coefficients, +1, axis)
+
+
+def bit_polynomial_string(coefficients: ArrayLike, tol: float = 1e-12) -> str:
+    """Write :math:`\\sum_K h_K \\prod_{j\\in K} x_j` as text, e.g. ``"x0x1 - 2 x0x1x2"``.
+
+    Parameters
+    ----------
+    coefficients : array_like
+        Shape ``(2**n,)``, as returned by :func:`bit_coefficients`.
+    tol : float, optional
+        Coefficients with magnitude at most ``tol`` are omitted, by default 1e-12.
+
+    Returns
+    -------
+    str
+        Terms by increasing degree, then by subset index; ``"0"`` if all vanish.
+    """
+    h = np.asarray(coefficients)
+    if h.ndim != 1:
+        raise ValueError(f"coefficients must be 1-D, got shape {h.shape}")
+    n = _n_bits(h.shape[0], "coefficients")
+    order = sorted(range(2**n), key=lambda K: (bin(K).count("1"), K))
+    parts = []
+    for K in order:
+        c = h[K]
+        if abs(c) <= tol:
+            continue
+        mono = "".join(f"x{j}" for j in range(n) if K >> j & 1)
+        mag = abs(c)
+        num = f"{mag:g}" if (mag != 1 or not mono) else ""
+        term = f"{num} {mono}".strip() if num and mono else (num or mono)
+        sign = "-" if c < 0 else "+"
+        parts.append((sign, term))
+    if not parts:
+        return "0"
+    first_sign, first = parts[0]
+    text = ("-" if first_sign == "-" else "") + first
+    return text + "".join(f" {sg} {t}" for sg, t in parts[1:])
 
 
 def _as_masks(masks: ArrayLike | sp.sparray | sp.spmatrix) -> NDArray[np.bool_]:
@@ -1263,7 +1302,7 @@ def draw_network(
             (x0, y0), (x1, y1) = pos(lvl, i), pos(lvl + 1, o)
             ax.plot([x0, x1], [y0, y1], color="0.45", lw=1.0, zorder=1)
             text = labels.get((o, i), fmt(w))
-            xm, ym = x0 + 0.3 * (x1 - x0), y0 + 0.3 * (y1 - y0)
+            xm, ym = x0 + 0.3 * (x1 - x0), y0 + 0.3 * (y1 - y0)  # near the sending node
             ax.text(
                 xm,
                 ym,
