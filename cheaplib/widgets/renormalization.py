@@ -69,12 +69,14 @@ def render_gaussian_blocking(b: int, y2: float = 1.0, seed: int = 0) -> RenderRe
     expected = fit_couplings(coarse_spectrum(shape, y, b), 3, _LAM_MAX)
     law = y * float(b) ** (2 - 2 * np.arange(3))
 
-    fig, (ax0, ax1) = new_figure(1, 2, width=8.0, height=3.4)
+    fig, (ax0, ax1) = new_figure(1, 2, width=7.2, height=3.0)
     vmax = 3 * float(coarse.std())
     ax0.imshow(coarse, cmap="RdBu_r", vmin=-vmax, vmax=vmax, interpolation="nearest")
     ax0.set_title(f"coarse field, b = {b} ({shape[0]}² → 64²)")
-    ax0.set_xlabel("coarse site")
-    ax0.set_ylabel("coarse site")
+    ax0.set_xlabel("64 coarse sites")
+    ax0.set_ylabel("64 coarse sites")
+    ax0.set_xticks([])
+    ax0.set_yticks([])
     ax0.grid(False)
 
     idx = np.arange(3)
