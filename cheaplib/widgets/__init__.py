@@ -42,6 +42,7 @@ __all__ = [
     "main_control_values",
     "static_figure",
     "timed_render",
+    "widget_png",
 ]
 
 # CSS classes the browser tests look for.
@@ -199,6 +200,29 @@ def figure_png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+_LAYOUTS: dict[tuple[Any, ...], list[Any]] = {}
+
+
+def widget_png(spec: WidgetSpec, fig: Figure) -> bytes:
+    """PNG of a widget's figure, reusing the widget's first constrained layout.
+
+    Solving the constrained layout costs about as much as drawing the figure.  Between two
+    positions of a slider the axes, labels and figure size stay the same, so the axes
+    positions found for the first figure of a widget (keyed by its name, figure size and
+    number of axes) are applied to later ones and the layout engine is switched off.
+    """
+    key = (spec.name, tuple(np.round(fig.get_size_inches(), 3)), len(fig.axes))
+    cached = _LAYOUTS.get(key)
+    if cached is not None:
+        fig.set_layout_engine("none")
+        for ax, pos in zip(fig.axes, cached, strict=True):
+            ax.set_position(pos)
+    png = figure_png(fig)
+    if cached is None:
+        _LAYOUTS[key] = [ax.get_position(original=False) for ax in fig.axes]
+    return png
+
+
 def static_figure(spec: WidgetSpec) -> Figure:
     """The figure the widget shows at its default settings (for the static book)."""
     fig, _ = spec.render(**spec.defaults)
@@ -211,7 +235,7 @@ def timed_render(spec: WidgetSpec, **values: Any) -> tuple[float, float]:
     t0 = time.perf_counter()
     fig, _ = spec.render(**params)
     t1 = time.perf_counter()
-    figure_png(fig)
+    widget_png(spec, fig)
     t2 = time.perf_counter()
     return t1 - t0, t2 - t1
 
@@ -292,7 +316,7 @@ def build(spec: WidgetSpec) -> Any:
         except ValueError as exc:  # an invalid combination: say so, keep the old figure
             summary.value = f"<b>Not available:</b> {exc}"
             return
-        image.value = figure_png(fig)
+        image.value = widget_png(spec, fig)
         summary.value = text
 
     for ctl in controls:
