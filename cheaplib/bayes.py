@@ -49,6 +49,8 @@ from scipy.integrate import solve_ivp
 from scipy.linalg import expm
 from scipy.special import exprel, logsumexp, rel_entr, xlogy
 
+from cheaplib._checks import check_rng as _check_rng
+
 __all__ = [
     "GaussianMixture",
     "bayes_update_matrix",
@@ -150,12 +152,6 @@ def _times(name: str, t: ArrayLike) -> FloatArray:
     if np.any(np.diff(arr) < 0):
         raise ValueError(f"{name} must be sorted in increasing order")
     return arr
-
-
-def _check_rng(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
 
 
 # --- grids and functionals ----------------------------------------------------------------

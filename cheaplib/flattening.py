@@ -41,6 +41,8 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
 
+from cheaplib._checks import check_int as _int
+from cheaplib._checks import check_rng as _check_rng
 from cheaplib.nets import Layer, Network
 
 __all__ = [
@@ -80,26 +82,11 @@ MAX_LINEAR_SIZE = 4096
 # --- validation helpers ------------------------------------------------------------------
 
 
-def _int(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < low or (high is not None and value > high):
-        upper = "" if high is None else f", {high}"
-        raise ValueError(f"{name} must be in [{low}{upper}], got {value}")
-    return int(value)
-
-
 def _power_of_two(name: str, value: object, high: int) -> int:
     n = _int(name, value, 2, high)
     if n & (n - 1):
         raise ValueError(f"{name} must be a power of two, got {n}")
     return n
-
-
-def _check_rng(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
 
 
 # --- flattening cost on networks (eqs. 25-26) ---------------------------------------------

@@ -41,6 +41,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
+from cheaplib._checks import check_rng as _check_rng
+
 __all__ = [
     "DistillationCurve",
     "Hierarchy",
@@ -148,12 +150,6 @@ def _level(name: str, value: object, n: int) -> int:
     if not 0 <= value <= n:
         raise ValueError(f"{name} must be a level in [0, {n}], got {value}")
     return int(value)
-
-
-def _check_rng(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
 
 
 def _labels(name: str, labels: ArrayLike, m: int) -> IntArray:

@@ -41,6 +41,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
 from scipy.special import logsumexp
 
+from cheaplib._checks import check_rng as _check_rng
+
 __all__ = [
     "K_CRITICAL",
     "MAX_ENUMERATION_SITES",
@@ -94,12 +96,6 @@ def _real(name: str, value: object) -> float:
     if not math.isfinite(x):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return x
-
-
-def _check_rng(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
 
 
 def _spins(spins: ArrayLike, ndim: int) -> IntArray:

@@ -35,6 +35,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
+from cheaplib._checks import check_int as _int
+from cheaplib._checks import check_rng as _check_rng
 from cheaplib.hamiltonians import softmax_posterior
 from cheaplib.nets import Layer, Network
 
@@ -69,21 +71,6 @@ MAX_TABLE = 1 << 16
 
 
 # --- validation helpers --------------------------------------------------------------------
-
-
-def _int(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < low or (high is not None and value > high):
-        upper = "" if high is None else f", {high}"
-        raise ValueError(f"{name} must be in [{low}{upper}], got {value}")
-    return int(value)
-
-
-def _check_rng(rng: object) -> np.random.Generator:
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
-    return rng
 
 
 # --- counting (Sec. I A, II C) -------------------------------------------------------------
