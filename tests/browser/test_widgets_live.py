@@ -1,16 +1,17 @@
-"""Every widget of the book works in a real browser against a live kernel.
+"""Every chapter's widget works in a real browser against a live kernel.
 
-JupyterLab (installed by the project) serves, on 127.0.0.1, a notebook whose cells are the
-chapters' live widget cells (``build(SPEC)`` for each :class:`cheaplib.widgets.WidgetSpec`).
-Headless Chromium runs it, then for each widget moves the main control with the keyboard
-(as a reader would) and checks that the summary text and the figure's image both changed.
-The server and the browser context are stopped by the test.
+JupyterLab (installed by the project) serves copies of the chapter notebooks on 127.0.0.1;
+headless Chromium opens each one, runs all cells as a reader would, moves the widget's main
+control with the keyboard (or picks another option of a dropdown) and checks that both the
+summary text and the figure's image changed.  The server (with its kernels) and the browser
+contexts are stopped by the tests; no request may leave 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,12 +23,27 @@ from pathlib import Path
 
 import pytest
 
-from cheaplib.widgets import Dropdown, all_specs
+from cheaplib.widgets import all_specs
 
-from .conftest import ROOT
+from .conftest import ROOT, OfflinePage
 
-SPECS = all_specs()
-NAMES = sorted(SPECS)
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+
+
+def _code_cells(path: Path) -> list[str]:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def test_every_widget_is_shown_live_by_a_chapter():
+    sources = {p.name: "\n".join(_code_cells(p)) for p in CHAPTERS}
+    assert sources, "no chapter notebooks found"
+    for name, text in sources.items():
+        assert "build(" in text, f"{name} has no live widget cell"
+    everything = "\n".join(sources.values())
+    modules = {spec.render.__module__ for spec in all_specs().values()}
+    missing = sorted(m for m in modules if m not in everything)
+    assert not missing, f"widget modules that no chapter shows: {missing}"
 
 
 def _free_port() -> int:
@@ -36,37 +52,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _widget_notebook(path: Path) -> None:
-    cells = [
-        {
-            "cell_type": "code",
-            "id": f"w{i}",
-            "metadata": {},
-            "execution_count": None,
-            "outputs": [],
-            "source": (
-                f"from cheaplib.widgets import all_specs, build\nbuild(all_specs()[{name!r}])"
-            ),
-        }
-        for i, name in enumerate(NAMES)
-    ]
-    nb = {
-        "cells": cells,
-        "metadata": {
-            "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}
-        },
-        "nbformat": 4,
-        "nbformat_minor": 5,
-    }
-    path.write_text(json.dumps(nb), encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory) -> Iterator[str]:
-    """A JupyterLab server on 127.0.0.1 serving the widget notebook; stopped afterwards."""
+    """JupyterLab on 127.0.0.1 serving copies of the chapters; stopped with its kernels."""
     work = tmp_path_factory.mktemp("lab")
     (work / "nb").mkdir()
-    _widget_notebook(work / "nb" / "widgets.ipynb")
+    for path in CHAPTERS:
+        # Copies with outputs cleared: JupyterLab may autosave (the repository stays
+        # untouched), and a stored "[1]:" prompt must not pass for a run that happened.
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                cell["outputs"], cell["execution_count"] = [], None
+        (work / "nb" / path.name).write_text(json.dumps(nb), encoding="utf-8")
     port = _free_port()
     env = dict(os.environ)
     for var, sub in [
@@ -93,8 +91,9 @@ def lab(tmp_path_factory) -> Iterator[str]:
     if os.geteuid() == 0:
         cmd.append("--allow-root")
     log = open(work / "lab.log", "w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -115,79 +114,84 @@ def lab(tmp_path_factory) -> Iterator[str]:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=20)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
+        except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=20)
+        except ProcessLookupError:
+            pass
         log.close()
 
 
-@pytest.fixture(scope="module")
-def widget_page(lab, browser):
-    """The widget notebook opened in JupyterLab with every cell run."""
-    from .conftest import OfflinePage
+def _run_all(page, nb, deadline_s: float = 120) -> None:
+    """Run every cell; the first Run All may land before the kernel connects, so retry.
 
-    p = OfflinePage(browser, viewport=(1400, 1000))
-    page = p.page
-    page.goto(f"{lab}/lab/tree/widgets.ipynb", wait_until="domcontentloaded")
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-    first_prompt = page.locator(".jp-InputArea-prompt").first
-    deadline = time.monotonic() + 120
-    # The first Run All can land before the kernel is connected and be ignored: retry.
-    while "[1]" not in first_prompt.inner_text():
+    JupyterLab renders only the cells near the viewport, so "started" is read off any
+    visible prompt showing ``[*]`` or a count.
+    """
+    started = nb.locator(".jp-InputArea-prompt").filter(has_text=re.compile(r"\[(\*|\d+)\]"))
+    deadline = time.monotonic() + deadline_s
+    while started.count() == 0:
         if time.monotonic() > deadline:
-            pytest.fail("the notebook never ran in JupyterLab", pytrace=False)
-        page.locator(".jp-Notebook").click(position={"x": 5, "y": 5})
+            pytest.fail("the notebook never started running in JupyterLab", pytrace=False)
+        nb.click(position={"x": 5, "y": 5})
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
         for _ in range(20):
-            if "[1]" in first_prompt.inner_text():
+            if started.count():
                 break
             time.sleep(0.5)
-    page.wait_for_function(
-        f"() => document.querySelectorAll('.cheap-widget img.cheap-widget-figure[src]').length"
-        f" >= {len(NAMES)}",
-        timeout=180_000,
-    )
-    try:
-        yield p
-    finally:
-        p.close()
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("index,name", list(enumerate(NAMES)))
-def test_moving_the_main_control_updates_the_widget(widget_page, index, name):
-    page = widget_page.page
-    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
-    cell.scroll_into_view_if_needed()
-    root = cell.locator(".cheap-widget")
-    summary = root.locator(".cheap-widget-summary")
-    image = root.locator("img.cheap-widget-figure")
-    before = (summary.inner_text(), image.get_attribute("src"))
-    assert before[0].strip(), "the widget shows no summary"
-    main = SPECS[name].controls[0]
-    if isinstance(main, Dropdown):
-        select = root.locator(".cheap-widget-main select")
-        current = select.input_value()
-        select.select_option(next(o for o in main.options if o != current))
-    else:
-        handle = root.locator(".cheap-widget-main .noUi-handle")
-        handle.focus()
-        handle.press("ArrowRight")
-        time.sleep(0.3)
-        if summary.inner_text() == before[0]:
-            handle.press("ArrowLeft")  # the default may sit at the top of the range
-            handle.press("ArrowLeft")
-
-    def changed() -> bool:
-        return (summary.inner_text(), image.get_attribute("src")) != before and (
-            summary.inner_text() != before[0] and image.get_attribute("src") != before[1]
+@pytest.mark.parametrize("chapter", [p.name for p in CHAPTERS])
+def test_moving_the_main_control_updates_the_widget(lab, browser, chapter):
+    p = OfflinePage(browser, viewport=(1400, 1000))
+    shots = ROOT / "_build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    stem = Path(chapter).stem
+    try:
+        page = p.page
+        # A fresh workspace per chapter (?reset): otherwise JupyterLab reopens the earlier
+        # notebooks as hidden tabs.
+        page.goto(f"{lab}/lab/workspaces/{stem}/tree/{chapter}?reset", wait_until="load")
+        nb = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        nb.locator(".jp-Cell").first.wait_for(timeout=90_000)
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000
         )
-
-    deadline = time.monotonic() + 30
-    while not changed():
-        if time.monotonic() > deadline:
-            pytest.fail(f"{name}: moving the main control changed nothing", pytrace=False)
-        time.sleep(0.2)
-    assert "Not available" not in summary.inner_text() or "Not available" in before[0]
-    assert not widget_page.blocked, f"the page tried to fetch: {widget_page.blocked}"
+        _run_all(page, nb)
+        root = nb.locator(".cheap-widget").first
+        try:
+            root.locator("img.cheap-widget-figure[src]").wait_for(state="attached", timeout=180_000)
+        except Exception:
+            page.screenshot(path=str(shots / f"failed_widget_{stem}.png"))
+            raise
+        root.scroll_into_view_if_needed()
+        summary = root.locator(".cheap-widget-summary")
+        image = root.locator("img.cheap-widget-figure")
+        before = (summary.inner_text(), image.get_attribute("src"))
+        assert before[0].strip(), "the widget shows no summary"
+        select = root.locator(".cheap-widget-main select")
+        if select.count():
+            current = select.input_value()
+            options = select.locator("option").evaluate_all("os => os.map(o => o.value)")
+            select.select_option(next(o for o in options if o != current))
+        else:
+            handle = root.locator(".cheap-widget-main .noUi-handle")
+            handle.focus()
+            handle.press("ArrowRight")
+            time.sleep(0.5)
+            if summary.inner_text() == before[0]:  # the default may sit at the top
+                handle.press("ArrowLeft")
+                handle.press("ArrowLeft")
+        deadline = time.monotonic() + 30
+        while summary.inner_text() == before[0] or image.get_attribute("src") == before[1]:
+            if time.monotonic() > deadline:
+                pytest.fail(f"{chapter}: moving the main control changed nothing", pytrace=False)
+            time.sleep(0.2)
+        after = summary.inner_text()
+        assert "Not available" not in after, after
+        root.screenshot(path=str(shots / f"widget_{stem}.png"))
+        assert not p.blocked, f"the page tried to fetch: {p.blocked}"
+    finally:
+        p.close()
