@@ -253,3 +253,16 @@ def test_rng_must_be_a_generator():
         swendsen_wang((4, 4), 0.2, 5, rng=42)
     with pytest.raises(TypeError):
         exact_partition_function((2, 2), "hot")
+
+
+@pytest.mark.parametrize(
+    "shape", [(1,), (2,), (3,), (7,), (1, 1), (1, 3), (2, 2), (2, 3), (3, 2), (3, 3), (4, 5)]
+)
+def test_bit_trick_bonds_match_rolled_spin_arrays(shape):
+    from cheaplib.ising import _bonds_and_magnetisation
+
+    n = int(np.prod(shape))
+    states = all_spin_states(n).reshape(-1, *shape)
+    bonds, mag = _bonds_and_magnetisation(shape)
+    np.testing.assert_array_equal(bonds, bond_sum(states, len(shape)))
+    np.testing.assert_array_equal(mag, states.reshape(len(states), -1).astype(int).sum(axis=1))
