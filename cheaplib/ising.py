@@ -206,6 +206,14 @@ def exact_distribution(
     ValueError
         If the shape is malformed or has more than :data:`MAX_ENUMERATION_SITES` sites.
     """
+    shape, n = _enumerable(shape)
+    states = all_spin_states(n).reshape(-1, *shape)
+    log_z, log_w = _log_weights(shape, K, h)
+    return states, np.exp(log_w - log_z), log_z
+
+
+def _enumerable(shape: object) -> tuple[tuple[int, ...], int]:
+    """The checked lattice shape and its number of sites, refusing what cannot enumerate."""
     shape = _shape(shape)
     n = math.prod(shape)
     if n > MAX_ENUMERATION_SITES:
@@ -214,9 +222,7 @@ def exact_distribution(
             f"at most {MAX_ENUMERATION_SITES} spins enumerate in about a second "
             "(use kaufman_partition_function or Monte Carlo for larger lattices)"
         )
-    states = all_spin_states(n).reshape(-1, *shape)
-    log_z, log_w = _log_weights(shape, K, h)
-    return states, np.exp(log_w - log_z), log_z
+    return shape, n
 
 
 def _bonds_and_magnetisation(shape: tuple[int, ...]) -> tuple[IntArray, IntArray]:
@@ -283,14 +289,7 @@ def exact_partition_function(
         If the lattice has more than :data:`MAX_ENUMERATION_SITES` spins, a malformed
         shape, or non-finite couplings.
     """
-    shape = _shape(shape)
-    n = math.prod(shape)
-    if n > MAX_ENUMERATION_SITES:
-        raise ValueError(
-            f"refusing to enumerate a {shape} lattice: {n} spins means 2**{n} states; "
-            f"at most {MAX_ENUMERATION_SITES} spins enumerate in about a second "
-            "(use kaufman_partition_function or Monte Carlo for larger lattices)"
-        )
+    shape, _ = _enumerable(shape)
     log_z, _ = _log_weights(shape, K, h)
     return log_z if log else math.exp(log_z)
 
