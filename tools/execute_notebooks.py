@@ -2,8 +2,11 @@
 
 This is the one way notebooks are produced for commit (``make execute``).  Each notebook
 is run by nbclient in a fresh ``python3`` kernel with ``chapters/`` as working directory;
-execution counts come out 1..N; widget state and timing metadata are not stored, so a
-re-execution with unchanged code gives an unchanged file apart from image bytes.
+execution counts come out 1..N; widget state and timing metadata are not stored, and
+consecutive stdout (or stderr) chunks of a cell are merged into one output (the kernel
+splits them by timing), and live widget views (whose models are not stored, so they could
+only show "model not found") keep their text form alone.  A re-execution with unchanged
+code gives a byte-identical file.
 
 Usage: python tools/execute_notebooks.py [NOTEBOOK ...]   (default: chapters/*.ipynb)
 """
@@ -19,7 +22,25 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parents[1]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def merge_streams(outputs: list) -> list:
+    """Merge consecutive stream outputs of the same name (stdout/stderr) into one."""
+    merged: list = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (
+            out.get("output_type") == "stream"
+            and prev is not None
+            and prev.get("output_type") == "stream"
+            and prev.get("name") == out.get("name")
+        ):
+            prev["text"] = "".join(prev["text"]) + "".join(out["text"])
+        else:
+            merged.append(out)
+    return merged
 
 
 def execute(path: Path, timeout: int = 600, write: bool = True) -> float:
@@ -49,6 +70,11 @@ def execute(path: Path, timeout: int = 600, write: bool = True) -> float:
     if not write:
         return elapsed
     nb.metadata.pop("widgets", None)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
+            for out in cell.outputs:  # a live view's model id is random and its model is
+                out.get("data", {}).pop(WIDGET_VIEW, None)  # not stored: keep text only
     nbformat.validate(nb)
     nbformat.write(nb, path)
     return elapsed
