@@ -39,7 +39,6 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
-from scipy.special import logsumexp
 
 from cheaplib._checks import check_rng as _check_rng
 
@@ -255,7 +254,8 @@ def _log_weights(shape: tuple[int, ...], K: float, h: float) -> tuple[float, Flo
     K, h = _real("K", K), _real("h", h)
     bonds, magnetisation = _bonds_and_magnetisation(shape)
     log_w = K * bonds + h * magnetisation
-    return float(logsumexp(log_w)), log_w
+    top = float(log_w.max())  # plain NumPy: scipy's logsumexp costs ~1 ms more on 2^16
+    return top + math.log(float(np.exp(log_w - top).sum())), log_w
 
 
 def exact_partition_function(
