@@ -24,8 +24,8 @@ def check_int(name: str, value: object, low: int, high: int | None = None) -> in
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
         raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
     if value < low or (high is not None and value > high):
-        upper = "" if high is None else f", {high}"
-        raise ValueError(f"{name} must be in [{low}{upper}], got {value}")
+        allowed = f">= {low}" if high is None else f"in [{low}, {high}]"
+        raise ValueError(f"{name} must be {allowed}, got {value}")
     return int(value)
 
 

@@ -267,10 +267,7 @@ def dirichlet_energy(p: ArrayLike, x: ArrayLike) -> float:
     ValueError
         If ``x`` is not uniform or ``p`` has the wrong shape.
     """
-    h = _uniform_step(x)
-    arr = np.asarray(p, dtype=float)
-    if arr.shape != np.shape(x):
-        raise ValueError("p must have the shape of the grid")
+    arr, h = _periodic_field(p, x)
     grad = (np.roll(arr, -1) - arr) / h
     return float(0.5 * h * np.sum(grad**2))
 
@@ -283,6 +280,15 @@ def _uniform_step(x: ArrayLike) -> float:
     return float(h.mean())
 
 
+def _periodic_field(p: ArrayLike, x: ArrayLike) -> tuple[FloatArray, float]:
+    """``p`` as a float array on the uniform grid ``x``, and the grid step."""
+    h = _uniform_step(x)
+    arr = np.asarray(p, dtype=float)
+    if arr.shape != np.shape(x):
+        raise ValueError("p must have the shape of the grid")
+    return arr, h
+
+
 def periodic_laplacian(p: ArrayLike, x: ArrayLike) -> FloatArray:
     """Second-difference Laplacian :math:`\\Delta p` on a uniform periodic grid (eq. 15).
 
@@ -291,10 +297,7 @@ def periodic_laplacian(p: ArrayLike, x: ArrayLike) -> FloatArray:
     ValueError
         If ``x`` is not uniform or ``p`` has the wrong shape.
     """
-    h = _uniform_step(x)
-    arr = np.asarray(p, dtype=float)
-    if arr.shape != np.shape(x):
-        raise ValueError("p must have the shape of the grid")
+    arr, h = _periodic_field(p, x)
     return (np.roll(arr, -1) - 2 * arr + np.roll(arr, 1)) / h**2
 
 

@@ -40,6 +40,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import block_diag
 
+from cheaplib._checks import check_int as _check_int
 from cheaplib.gates import generic_shift
 from cheaplib.nets import Layer, Network, taylor_coefficients
 
@@ -122,15 +123,6 @@ def softmax_posterior(H: ArrayLike, mu: ArrayLike) -> NDArray[np.float64]:
 
 
 # --- validation helpers ------------------------------------------------------------------
-
-
-def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if value < low or (high is not None and value > high):
-        rng = f"[{low}, {high}]" if high is not None else f">= {low}"
-        raise ValueError(f"{name} must be {rng}, got {value}")
-    return int(value)
 
 
 def _check_beta(beta: float) -> float:

@@ -203,8 +203,7 @@ def figure_png(fig: Figure) -> bytes:
     else:
         _RENDERERS[key] = canvas.get_renderer()
     canvas.draw()
-    w, h = canvas.get_width_height(physical=True)
-    image = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
     background = Image.new("RGB", image.size, "white")
     background.paste(image, mask=image.getchannel("A"))
     buf = io.BytesIO()

@@ -62,11 +62,6 @@ class OfflinePage:
         self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
-        self.console_errors: list[str] = []
-        self.page.on(
-            "console",
-            lambda msg: self.console_errors.append(msg.text) if msg.type == "error" else None,
-        )
 
     def _route(self, route) -> None:
         url = route.request.url
