@@ -49,7 +49,7 @@ from scipy.integrate import solve_ivp
 from scipy.linalg import expm
 from scipy.special import exprel, logsumexp, rel_entr, xlogy
 
-from cheaplib._checks import check_rng as _check_rng
+from cheaplib.validation import check_rng as _check_rng
 
 __all__ = [
     "GaussianMixture",

@@ -41,8 +41,8 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
 
-from cheaplib._checks import check_int as _int
-from cheaplib._checks import check_rng as _check_rng
+from cheaplib.validation import check_int as _int
+from cheaplib.validation import check_rng as _check_rng
 from cheaplib.nets import Layer, Network
 
 __all__ = [

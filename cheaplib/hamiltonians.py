@@ -40,7 +40,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import block_diag
 
-from cheaplib._checks import check_int as _check_int
+from cheaplib.validation import check_int as _check_int
 from cheaplib.gates import generic_shift
 from cheaplib.nets import Layer, Network, taylor_coefficients
 

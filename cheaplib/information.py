@@ -41,7 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
-from cheaplib._checks import check_rng as _check_rng
+from cheaplib.validation import check_rng as _check_rng
 
 __all__ = [
     "DistillationCurve",

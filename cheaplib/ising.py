@@ -40,7 +40,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.csgraph import connected_components
 
-from cheaplib._checks import check_rng as _check_rng
+from cheaplib.validation import check_rng as _check_rng
 
 __all__ = [
     "K_CRITICAL",

@@ -53,7 +53,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import log_expit, logsumexp
 
-from cheaplib._checks import check_rng as _check_rng
+from cheaplib.validation import check_rng as _check_rng
 
 __all__ = [
     "block_average",

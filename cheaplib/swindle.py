@@ -35,8 +35,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
-from cheaplib._checks import check_int as _int
-from cheaplib._checks import check_rng as _check_rng
+from cheaplib.validation import check_int as _int
+from cheaplib.validation import check_rng as _check_rng
 from cheaplib.hamiltonians import softmax_posterior
 from cheaplib.nets import Layer, Network
 

@@ -1,0 +1,485 @@
+"""Check a claim of the sources against a computation, and record the verdict.
+
+A *claim* is something a source states or implies that a computation can test. A check
+cell of the book computes the relevant numbers and calls :func:`check`, which
+
+1. compares each measured number with its reference within a numeric tolerance
+   (:class:`Compare`: agreement means ``|measured - reference| <= atol + rtol·|reference|``);
+2. computes the claim's status from those comparisons, never from a typed word:
+
+   * **reproduced** — every comparison with what the source states agrees;
+   * **refined** — it agrees, and a sharper statement (``sharper=``) is checked too;
+   * **slip in source** — the source's statement disagrees beyond its tolerance, and the
+     corrected statement (``corrected=``) agrees;
+
+   anything else (the source's statement fails with no correction that holds, or a
+   correction or refinement that fails) raises :class:`AssertionError`, so a check cell
+   fails when the computation stops supporting its verdict;
+3. refuses vacuous checks: a tolerance that is infinite, NaN, negative or at least as wide
+   as the reference itself (for a reference of 0, as wide as the quantity's natural
+   ``scale``) cannot fail and is rejected; so is a "slip" whose source value lies within
+   tolerance;
+4. displays a one-line rendered verdict per comparison (measured, reference, tolerance,
+   margin, status), rounded to the digits the claim needs so that strict nbval compares
+   it, and stores the full-precision record in the output's metadata, from which
+   ``python -m tools.claims`` builds and checks the ledger ``chapters/claims.yml``;
+5. glues every measured value as ``<claim-id>.<name>`` so the prose can quote it with
+   ``{glue:text}`` instead of typing it.
+
+The module has no dependency beyond NumPy and IPython (present wherever ipywidgets is), so
+the notebooks run where only cheaplib is installed.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "METADATA_KEY",
+    "STATUSES",
+    "Compare",
+    "Verdict",
+    "check",
+    "format_number",
+    "glue",
+    "verdict_status",
+]
+
+#: Key of the output metadata under which :func:`check` stores its record.
+METADATA_KEY = "deep-and-cheap"
+#: Statuses a claim can have; the first three are what a passing check can return.
+STATUSES = ("reproduced", "refined", "slip in source")
+KINDS = ("claim", "exercise")
+GLUE_PREFIX = "application/papermill.record/"
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_NAME = re.compile(r"^[A-Za-z0-9_.+'\-]+$")
+
+
+def format_number(value: float, digits: int = 4, fmt: str | None = None) -> str:
+    """The text a reader sees for ``value``.
+
+    Integral values (below 10¹⁵) are written in full with thousands separators; others
+    with ``digits`` significant figures; ``fmt`` (a ``str.format`` spec such as
+    ``"{:.2%}"``) overrides both.
+
+    Examples
+    --------
+    >>> format_number(2408240.0)
+    '2,408,240'
+    >>> format_number(17.454545454545453)
+    '17.45'
+    >>> format_number(0.000123456, digits=2)
+    '0.00012'
+    """
+    if fmt is not None:
+        return fmt.format(value)
+    x = float(value)
+    if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
+        return f"{int(x):,d}"
+    text = f"{x:.{digits}g}"
+    return text.replace("e+0", "e+").replace("e-0", "e-")
+
+
+def _real(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) and not hasattr(
+        value, "__float__"
+    ):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    x = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(x):
+        raise ValueError(f"{name} must be finite, got {x}")
+    return x
+
+
+@dataclass(frozen=True)
+class Compare:
+    """One measured number against its reference, with a numeric tolerance.
+
+    Parameters
+    ----------
+    name
+        Short name of the quantity (``C_s``, ``slope``, ``max_error``); also the second
+        part of its glue key. Letters, digits and ``_.+'-`` only.
+    measured
+        The value the computation produced.
+    reference
+        What it is compared with: the value the source states, or the independent truth
+        the statement implies (a closed form, a brute-force result, a literature value).
+    atol, rtol
+        Absolute and relative tolerance (>= 0, finite); the comparison agrees when
+        ``|measured - reference| <= atol + rtol * |reference|``. Both 0 means exact.
+    reason
+        Why this tolerance (round-off of an exact formula, a Monte-Carlo standard error,
+        the precision the source quotes, ...).
+    scale
+        The natural size of the quantity, required when ``reference`` is 0 (a residual
+        or a deviation that should vanish): the tolerance must then be below it.
+    digits, fmt
+        How the numbers are shown (see :func:`format_number`).
+    """
+
+    name: str
+    measured: float
+    reference: float
+    atol: float = 0.0
+    rtol: float = 0.0
+    reason: str = ""
+    scale: float | None = None
+    digits: int = 4
+    fmt: str | None = None
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not _NAME.match(self.name):
+            raise ValueError(f"name must match {_NAME.pattern}, got {self.name!r}")
+        object.__setattr__(self, "measured", _real("measured", self.measured))
+        object.__setattr__(self, "reference", _real("reference", self.reference))
+        for key in ("atol", "rtol"):
+            val = _real(key, getattr(self, key))
+            if val < 0:
+                raise ValueError(f"{key} must be >= 0, got {val}")
+            object.__setattr__(self, key, val)
+        if self.scale is not None:
+            object.__setattr__(self, "scale", _real("scale", self.scale))
+        problem = self.vacuity()
+        if problem:
+            raise ValueError(f"{self.name}: {problem}")
+
+    @property
+    def tolerance(self) -> float:
+        """``atol + rtol * |reference|``."""
+        return self.atol + self.rtol * abs(self.reference)
+
+    @property
+    def error(self) -> float:
+        """``|measured - reference|``."""
+        return abs(self.measured - self.reference)
+
+    @property
+    def margin(self) -> float:
+        """``tolerance - error``: how far inside (>= 0) or outside (< 0) the tolerance."""
+        return self.tolerance - self.error
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the measured value is within tolerance of the reference."""
+        return self.error <= self.tolerance
+
+    def vacuity(self) -> str:
+        """Why this comparison could not fail, or "" if it can.
+
+        A tolerance at least as wide as the reference (or, for a zero reference, as the
+        quantity's ``scale``) accepts every value of the right sign and order of magnitude.
+        """
+        tol = self.tolerance
+        if self.reference != 0.0:
+            if tol >= abs(self.reference):
+                return (
+                    f"tolerance {tol:.3g} is not below |reference| = "
+                    f"{abs(self.reference):.3g}; such a check cannot fail"
+                )
+            return ""
+        if self.scale is None:
+            return "reference is 0: pass scale=, the natural size of the quantity"
+        if not self.scale > 0:
+            return f"scale must be > 0, got {self.scale}"
+        if tol >= self.scale:
+            return f"tolerance {tol:.3g} is not below scale {self.scale:.3g}"
+        return ""
+
+    def moved_past_tolerance(self, factor: float = 2.0) -> Compare:
+        """The same comparison with the measured value moved ``factor`` tolerances away.
+
+        Used to show that the verdict can flip; an exact comparison (tolerance 0) moves
+        by a relative 1e-6 of the reference (or of ``scale``).
+        """
+        step = self.tolerance * factor
+        if step == 0.0:
+            step = 1e-6 * (abs(self.reference) or (self.scale or 1.0))
+        sign = 1.0 if self.measured >= self.reference else -1.0
+        return Compare(
+            self.name,
+            self.reference + sign * step,
+            self.reference,
+            self.atol,
+            self.rtol,
+            self.reason,
+            self.scale,
+            self.digits,
+            self.fmt,
+        )
+
+    def text(self, key: str) -> dict[str, str]:
+        """The displayed strings of this comparison."""
+        show = format_number
+        return {
+            "name": self.name,
+            "measured": show(self.measured, self.digits, self.fmt),
+            "reference": show(self.reference, self.digits, self.fmt),
+            "tolerance": "exact" if self.tolerance == 0 else f"±{self.tolerance:.2g}",
+            "margin": f"{self.margin:+.2g}",
+            "agrees": "agrees" if self.agrees else "disagrees",
+            "key": key,
+        }
+
+    def record(self) -> dict[str, Any]:
+        """The full-precision record stored in the notebook and in the ledger."""
+        out: dict[str, Any] = {
+            "name": self.name,
+            "measured": self.measured,
+            "reference": self.reference,
+            "atol": self.atol,
+            "rtol": self.rtol,
+            "reason": self.reason,
+        }
+        if self.scale is not None:
+            out["scale"] = self.scale
+        return out
+
+    @classmethod
+    def from_record(cls, rec: dict[str, Any]) -> Compare:
+        """Rebuild a comparison from :meth:`record` output (used by the ledger tool)."""
+        return cls(
+            rec["name"],
+            rec["measured"],
+            rec["reference"],
+            rec.get("atol", 0.0),
+            rec.get("rtol", 0.0),
+            rec.get("reason", ""),
+            rec.get("scale"),
+        )
+
+
+def verdict_status(
+    compare: list[Compare], corrected: list[Compare], sharper: list[Compare]
+) -> str:
+    """The status the comparisons earn, or ``"fails"``.
+
+    Examples
+    --------
+    >>> ok = Compare("x", 1.0, 1.0, rtol=1e-9)
+    >>> off = Compare("x", 2.0, 1.0, rtol=1e-9)
+    >>> verdict_status([ok], [], []), verdict_status([off], [ok], []), verdict_status([off], [], [])
+    ('reproduced', 'slip in source', 'fails')
+    """
+    if not compare:
+        return "fails"
+    if all(c.agrees for c in compare):
+        if corrected:
+            return "fails"  # a correction of a statement that holds is a contradiction
+        if sharper:
+            return "refined" if all(c.agrees for c in sharper) else "fails"
+        return "reproduced"
+    if corrected and all(c.agrees for c in corrected) and not sharper:
+        return "slip in source"
+    return "fails"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The outcome of :func:`check`: the claim, its comparisons and its computed status."""
+
+    claim_id: str
+    statement: str
+    source: str
+    equation: str
+    kind: str
+    compare: list[Compare]
+    corrected: list[Compare] = field(default_factory=list)
+    sharper: list[Compare] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        """Computed by :func:`verdict_status`."""
+        return verdict_status(self.compare, self.corrected, self.sharper)
+
+    def rows(self) -> list[tuple[str, Compare]]:
+        """(role, comparison) pairs in display order."""
+        return (
+            [("source", c) for c in self.compare]
+            + [("corrected", c) for c in self.corrected]
+            + [("sharper", c) for c in self.sharper]
+        )
+
+    def record(self) -> dict[str, Any]:
+        """Everything the ledger needs, at full precision."""
+        return {
+            "id": self.claim_id,
+            "kind": self.kind,
+            "source": self.source,
+            "equation": self.equation,
+            "statement": self.statement,
+            "status": self.status,
+            "compare": [c.record() for c in self.compare],
+            "corrected": [c.record() for c in self.corrected],
+            "sharper": [c.record() for c in self.sharper],
+        }
+
+    def plain(self) -> str:
+        """One line per comparison, for text front ends (and strict nbval)."""
+        lines = [f"[{self.status}] {self.claim_id}"]
+        for role, c in self.rows():
+            t = c.text(f"{self.claim_id}.{c.name}")
+            lines.append(
+                f"  {role:9s} {t['name']}: measured {t['measured']}, reference "
+                f"{t['reference']}, tolerance {t['tolerance']}, margin {t['margin']} "
+                f"({t['agrees']})"
+            )
+        return "\n".join(lines)
+
+    def html(self) -> str:
+        """A compact rendered verdict with anchors to and from the ledger."""
+        esc = html.escape
+        status = self.status
+        cls = status.replace(" ", "-")
+        rows = []
+        for role, c in self.rows():
+            t = c.text("")
+            rows.append(
+                f"<tr class='{'ok' if c.agrees else 'off'}'><td>{esc(role)}</td>"
+                f"<td><code>{esc(t['name'])}</code></td><td>{esc(t['measured'])}</td>"
+                f"<td>{esc(t['reference'])}</td><td>{esc(t['tolerance'])}</td>"
+                f"<td>{esc(t['margin'])}</td></tr>"
+            )
+        return (
+            f"<div class='claim-verdict claim-{cls}' id='check-{self.claim_id}'>"
+            f"<p><a href='../claims.html#claim-{self.claim_id}'>{esc(self.claim_id)}</a>: "
+            f"<strong>{esc(status)}</strong></p>"
+            "<table><thead><tr><th></th><th>quantity</th><th>measured</th>"
+            "<th>reference</th><th>tolerance</th><th>margin</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
+        )
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+    def __repr__(self) -> str:
+        return self.plain()
+
+
+def _display(bundle: dict[str, Any], metadata: dict[str, Any]) -> None:
+    from IPython.display import display
+
+    display(bundle, raw=True, metadata=metadata)
+
+
+def glue(name: str, value: float | str, fmt: str = "{:.3g}") -> str:
+    """Record ``value`` under ``name`` for ``{glue:text}`name``` in the prose; return the text.
+
+    Numbers are formatted with ``fmt`` (a ``str.format`` spec), so what the reader sees
+    has the precision the claim needs and strict nbval can compare it; a string is
+    glued as it is. The output uses myst-nb's glue format (hidden in the HTML book).
+    """
+    if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9_.+'\-]+$", name):
+        raise ValueError(f"name must be a glue key of letters, digits and _.+'-, got {name!r}")
+    text = value if isinstance(value, str) else fmt.format(value)
+    _display(
+        {GLUE_PREFIX + "text/plain": text},
+        {"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}},
+    )
+    return text
+
+
+def _comparisons(role: str, items: object) -> list[Compare]:
+    if items is None:
+        return []
+    if isinstance(items, Compare):
+        return [items]
+    out = list(items)  # type: ignore[call-overload]
+    for c in out:
+        if not isinstance(c, Compare):
+            raise TypeError(f"{role} must hold Compare objects, got {type(c).__name__}")
+    names = [c.name for c in out]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{role}: quantity names repeat: {names}")
+    return out
+
+
+def check(
+    claim_id: str,
+    *,
+    statement: str,
+    source: str,
+    equation: str = "",
+    compare: Compare | list[Compare],
+    corrected: Compare | list[Compare] | None = None,
+    sharper: Compare | list[Compare] | None = None,
+    kind: str = "claim",
+    show: bool = True,
+) -> Verdict:
+    """Check a claim, display its verdict, record it for the ledger, glue its numbers.
+
+    Parameters
+    ----------
+    claim_id
+        Unique id (``[a-z0-9-]``), the key of the claim in ``chapters/claims.yml``.
+    statement
+        The claim in the book's words (MyST maths allowed: ``$C_s = n/2k$``).
+    source
+        Which paper (``000``–``003``) and where (``"001 Sec. III F"``).
+    equation
+        Equation number(s), or "".
+    compare
+        Measured values against what the source states or implies.
+    corrected
+        For a slip: measured values against the corrected statement.
+    sharper
+        For a refinement: measured values against the sharper statement.
+    kind
+        ``"claim"`` or ``"exercise"`` (an exercise solution).
+    show
+        Display the verdict (default); the record and glue are always emitted.
+
+    Returns
+    -------
+    Verdict
+        With the computed ``status``.
+
+    Raises
+    ------
+    AssertionError
+        If the comparisons support no verdict (see the module docstring).
+    ValueError, TypeError
+        For a malformed id, kind, source or comparison; for a slip whose source value is
+        within tolerance.
+    """
+    if not isinstance(claim_id, str) or not _ID.match(claim_id):
+        raise ValueError(f"claim_id must match {_ID.pattern}, got {claim_id!r}")
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    if not isinstance(source, str) or not re.match(r"^00[0-3]\b", source):
+        raise ValueError(f"source must start with a paper number 000-003, got {source!r}")
+    if not isinstance(statement, str) or not statement.strip():
+        raise ValueError("statement must be a non-empty string")
+    verdict = Verdict(
+        claim_id,
+        statement.strip(),
+        source,
+        str(equation),
+        kind,
+        _comparisons("compare", compare),
+        _comparisons("corrected", corrected),
+        _comparisons("sharper", sharper),
+    )
+    status = verdict.status
+    if status == "fails":
+        raise AssertionError("claim " + claim_id + " is not supported:\n" + verdict.plain())
+    metadata = {METADATA_KEY: {"claim": verdict.record()}}
+    bundle = {"text/plain": verdict.plain(), "text/html": verdict.html()} if show else {
+        "text/plain": f"[{status}] {claim_id}"
+    }
+    _display(bundle, metadata)
+    glued: dict[str, float] = {}
+    for c in verdict.compare + verdict.corrected + verdict.sharper:
+        if c.name in glued:
+            if glued[c.name] != c.measured:
+                raise ValueError(
+                    f"{claim_id}: quantity {c.name!r} has two measured values; name them apart"
+                )
+            continue
+        glued[c.name] = c.measured
+        glue(f"{claim_id}.{c.name}", format_number(c.measured, c.digits, c.fmt))
+    return verdict
