@@ -22,11 +22,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from cheaplib.validation import check_array
+
 __all__ = [
     "ACTIVATIONS",
     "Layer",
     "Network",
     "activation",
+    "softmax_posterior",
     "taylor_coefficients",
 ]
 
@@ -140,6 +143,49 @@ def taylor_coefficients(name: str, k_max: int, at: float = 0.0, points: int = 12
     coeffs = np.fft.fft(samples) / points
     k = np.arange(k_max + 1)
     out: FloatArray = (coeffs[: k_max + 1] / radius**k).real
+    return out
+
+
+def softmax_posterior(H: ArrayLike, mu: ArrayLike) -> FloatArray:
+    """Posterior :math:`p(y|x) = \\mathrm{softmax}(-H_y(x) - \\mu_y)` over classes (eq. 8).
+
+    Parameters
+    ----------
+    H : array_like
+        Hamiltonians :math:`H_y(x) = -\\ln p(x|y)`, shape ``(..., n_classes)`` (the class
+        index is the last axis; leading axes are data points).
+    mu : array_like
+        Self-informations of the priors, :math:`\\mu_y = -\\ln p(y)`, shape
+        ``(n_classes,)``; any common additive constant cancels.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities of the same shape as ``H``, summing to 1 over the last axis.  The
+        maximum is subtracted before exponentiating, so energies of order 1e3 do not
+        overflow.
+
+    Raises
+    ------
+    ValueError
+        If the shapes do not match or an entry is not finite (the message names ``H``
+        or ``mu``).
+
+    Examples
+    --------
+    >>> softmax_posterior([[0.0, 0.0]], [0.0, np.log(3.0)]).round(3)
+    array([[0.75, 0.25]])
+    """
+    H = check_array("H", H)
+    mu = check_array("mu", mu, ndim=1)
+    if H.ndim < 1 or H.shape[-1] != mu.shape[0]:
+        raise ValueError(
+            f"H must have shape (..., n_classes) matching mu {mu.shape}; got H {H.shape}"
+        )
+    z = -H - mu
+    z = z - z.max(axis=-1, keepdims=True)
+    e = np.exp(z)
+    out: FloatArray = e / e.sum(axis=-1, keepdims=True)
     return out
 
 
@@ -284,9 +330,8 @@ class Network:
         last = self.layers[-1]
         Z = Z @ last.W.T + last.b
         if self.output == "softmax":
-            Z = Z - Z.max(axis=1, keepdims=True)
-            Z = np.exp(Z)
-            Z /= Z.sum(axis=1, keepdims=True)
+            # softmax(Z) = softmax(-H - mu) with H = -Z, mu = 0 (eq. 8)
+            Z = softmax_posterior(-Z, np.zeros(Z.shape[1]))
         elif self.output == "logistic":
             Z = _logistic(Z)
         return Z[0] if single else Z

@@ -37,8 +37,7 @@ from scipy import stats
 
 from cheaplib.validation import check_int as _int
 from cheaplib.validation import check_rng as _check_rng
-from cheaplib.hamiltonians import softmax_posterior
-from cheaplib.nets import Layer, Network
+from cheaplib.nets import Layer, Network, softmax_posterior
 
 __all__ = [
     "GaussianClasses",

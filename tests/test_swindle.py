@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from cheaplib.hamiltonians import softmax_posterior
+from cheaplib.nets import softmax_posterior
 from cheaplib.nets import Network
 from cheaplib.swindle import (
     GaussianClasses,
