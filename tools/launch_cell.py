@@ -1,0 +1,151 @@
+"""The launch cell: the first code cell of every chapter, which installs cheaplib if missing.
+
+A chapter opened on Colab, Binder or from the book's ``.ipynb`` download may run in an
+environment without the book's package.  Its first code cell imports ``cheaplib`` and,
+only when that fails, installs it with pip from the repository named once, in
+``_config.yml`` (``repository.url`` and ``repository.branch``).  When cheaplib is present
+(a clone set up with ``make``, CI, the Binder image) the cell does nothing and prints
+nothing, so strict nbval sees no output.
+
+The cell has the id ``install-cheaplib`` and the tag ``hide-input``: a live notebook shows
+it (a reader sees what will be installed), the HTML book folds it.  It sits just before
+the chapter's first other code cell, after the title and the opening box.
+
+Usage::
+
+    python tools/launch_cell.py --print            # show the cell
+    python tools/launch_cell.py --apply [NB ...]   # insert or update it (default: chapters)
+    python tools/launch_cell.py --check [NB ...]   # exit 1 if any notebook's cell differs
+
+``--apply`` leaves the new cell unexecuted: re-execute the notebooks afterwards
+(``tools/execute_notebooks.py``) so that execution counts run 1..N again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CELL_ID = "install-cheaplib"
+TAGS = ["hide-input"]
+
+TEMPLATE = """\
+# Runs anywhere: installs the book's package (cheaplib) only when it is missing,
+# e.g. on Colab; does nothing in a set-up clone or on Binder.
+try:
+    import cheaplib  # noqa: F401
+except ImportError:
+    import importlib
+    import subprocess
+    import sys
+
+    CHEAPLIB = "{spec}"
+    print(f"Installing cheaplib from {{CHEAPLIB}} ...")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", CHEAPLIB], check=True)
+    importlib.invalidate_caches()
+    import cheaplib  # noqa: F401"""
+
+
+def package_spec(config: Path = ROOT / "_config.yml") -> str:
+    """The pip requirement ``git+URL@BRANCH`` read from ``_config.yml``'s ``repository``."""
+    data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
+    repo = data.get("repository") or {}
+    url = str(repo.get("url") or "").rstrip("/")
+    if not url.startswith("https://"):
+        raise ValueError(f"{config}: repository.url must be an https URL, got {url!r}")
+    branch = repo.get("branch")
+    return f"git+{url}" + (f"@{branch}" if branch else "")
+
+
+def cell_source(config: Path = ROOT / "_config.yml") -> str:
+    """The source of the launch cell for the repository configured in ``config``."""
+    return TEMPLATE.format(spec=package_spec(config))
+
+
+def _is_current(cell: Any, source: str) -> bool:
+    tags = cell.get("metadata", {}).get("tags", [])
+    return cell.get("cell_type") == "code" and cell.get("source") == source and tags == TAGS
+
+
+def _position(nb: Any) -> int:
+    """Index of the first code cell other than the launch cell (or the end)."""
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and cell.get("id") != CELL_ID:
+            return i
+    return len(nb.cells)
+
+
+def problem(nb: Any, source: str) -> str | None:
+    """Why ``nb`` does not have the current launch cell in place, or ``None``."""
+    found = [i for i, c in enumerate(nb.cells) if c.get("id") == CELL_ID]
+    if not found:
+        return f"no cell with id {CELL_ID!r}"
+    if len(found) > 1:
+        return f"{len(found)} cells with id {CELL_ID!r}"
+    (i,) = found
+    if not _is_current(nb.cells[i], source):
+        return "the launch cell differs from tools/launch_cell.py's (run --apply)"
+    codes = [j for j, c in enumerate(nb.cells) if c.cell_type == "code"]
+    if codes[0] != i:
+        return "the launch cell is not the first code cell"
+    return None
+
+
+def apply(path: Path, source: str) -> bool:
+    """Insert or update the launch cell of ``path``; return whether the file changed."""
+    nb = nbformat.read(path, as_version=4)
+    if problem(nb, source) is None:
+        return False
+    old = [c for c in nb.cells if c.get("id") == CELL_ID]
+    nb.cells = [c for c in nb.cells if c.get("id") != CELL_ID]
+    cell = nbformat.v4.new_code_cell(source=source)
+    cell.id = CELL_ID
+    cell.metadata = dict(old[0].metadata) if old else {}
+    cell.metadata["tags"] = list(TAGS)
+    nb.cells.insert(_position(nb), cell)
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+    return True
+
+
+def chapters() -> list[Path]:
+    """The chapter notebooks, in order."""
+    return sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--apply", action="store_true", help="insert or update the cell")
+    mode.add_argument("--check", action="store_true", help="fail if a cell differs")
+    mode.add_argument("--print", action="store_true", help="print the cell's source")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapter")
+    parser.add_argument("--config", type=Path, default=ROOT / "_config.yml")
+    args = parser.parse_args(argv)
+    source = cell_source(args.config)
+    if args.print:
+        print(source)
+        return 0
+    paths = args.notebooks or chapters()
+    if args.apply:
+        for path in paths:
+            if apply(path, source):
+                print(f"{path}: launch cell written (re-execute this notebook)")
+        return 0
+    bad = 0
+    for path in paths:
+        why = problem(nbformat.read(path, as_version=4), source)
+        if why:
+            bad += 1
+            print(f"{path}: {why}")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
