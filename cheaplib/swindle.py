@@ -32,16 +32,19 @@ from decimal import Decimal, localcontext
 from typing import NamedTuple
 
 import numpy as np
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy import stats
 
+from cheaplib._typing import FloatArray, IntArray
+from cheaplib.nets import Layer, Network, softmax_posterior
+from cheaplib.validation import MAX_BYTES, check_array, check_budget, check_probability_vector
 from cheaplib.validation import check_int as _int
 from cheaplib.validation import check_rng as _check_rng
-from cheaplib.nets import Layer, Network, softmax_posterior
 
 __all__ = [
     "GaussianClasses",
     "ParameterCounts",
+    "SeparableDataError",
     "atoms_threshold",
     "bayes_error_rate",
     "boolean_function_bits",
@@ -50,14 +53,13 @@ __all__ = [
     "decision_boundaries",
     "decimal_digits",
     "fit_softmax_layer",
+    "linearly_separable",
     "log_linear_residual",
     "onehot_design",
     "parameter_counts",
     "quadratic_features",
     "softmax_layer_covariance",
 ]
-
-FloatArray = NDArray[np.float64]
 
 MAX_VERIFY_BITS = 1 << 24
 """Largest ``base**exponent`` (in bits) that :func:`decimal_digits` verifies with integers."""
@@ -67,9 +69,6 @@ MAX_BOOLEAN_N = 20
 
 MAX_TABLE = 1 << 16
 """Largest number of configurations :math:`v^n` that :func:`onehot_design` enumerates."""
-
-
-# --- validation helpers --------------------------------------------------------------------
 
 
 # --- counting (Sec. I A, II C) -------------------------------------------------------------
@@ -104,9 +103,21 @@ def decimal_digits(base: int, exponent: int, *, verify: bool = False) -> int:
     ------
     ValueError
         If ``base < 2``, ``exponent < 0``, or ``verify`` asks for a number too large.
+    TypeError
+        If ``base`` or ``exponent`` is not an integer (``bool`` included) or ``verify`` is
+        not a bool.
+
+    Examples
+    --------
+    >>> decimal_digits(256, 10**6)
+    2408240
+    >>> decimal_digits(10, 3)
+    4
     """
     base = _int("base", base, 2)
     exponent = _int("exponent", exponent, 0)
+    if not isinstance(verify, (bool, np.bool_)):
+        raise TypeError(f"verify must be a bool, got {type(verify).__name__}")
     if exponent == 0:
         return 1
     with localcontext() as ctx:
@@ -142,6 +153,11 @@ def boolean_function_count(n: int) -> int:
     ValueError
         If ``n < 0`` or ``n > MAX_BOOLEAN_N`` (the integer would exceed a million bits;
         use :func:`boolean_function_bits`, its base-2 logarithm).
+
+    Examples
+    --------
+    >>> [boolean_function_count(n) for n in range(4)]
+    [2, 4, 16, 256]
     """
     n = _int("n", n, 0, MAX_BOOLEAN_N)
     return 1 << (1 << n)
@@ -156,9 +172,14 @@ def boolean_function_bits(n: int) -> int:
     Raises
     ------
     ValueError
-        If ``n < 0``.
+        If ``n < 0`` or ``n > 10**6`` (the integer :math:`2^n` would be built).
+
+    Examples
+    --------
+    >>> boolean_function_bits(6)
+    64
     """
-    n = _int("n", n, 0)
+    n = _int("n", n, 0, 10**6)
     return 1 << n
 
 
@@ -183,6 +204,11 @@ def atoms_threshold(log10_atoms: int) -> int:
     ------
     ValueError
         If ``log10_atoms`` is out of range.
+
+    Examples
+    --------
+    >>> atoms_threshold(78), atoms_threshold(80)
+    (260, 266)
     """
     a = _int("log10_atoms", log10_atoms, 1, 10_000)
     atoms = 10**a
@@ -231,12 +257,18 @@ def parameter_counts(v: int, n: int) -> ParameterCounts:
     Raises
     ------
     ValueError
-        If ``v < 2`` or ``n`` is out of range.
+        If ``v < 2`` or ``n`` is out of range, or :math:`v^n` would need more than
+        :math:`2^{27}` bits.
+
+    Examples
+    --------
+    >>> parameter_counts(2, 10)
+    ParameterCounts(table=1024, swindle=20, table_free=1023, swindle_free=10)
     """
     v = _int("v", v, 2)
     n = _int("n", n, 1, 10**7)
     if n * math.log2(v) > 1 << 27:
-        raise ValueError(f"{v}^{n} is too large to build as an integer")
+        raise ValueError(f"v^n = {v}^{n} is too large to build as an integer (v, n)")
     table = v**n
     return ParameterCounts(table, v * n, table - 1, n * (v - 1))
 
@@ -264,11 +296,17 @@ def onehot_design(v: int, n: int) -> FloatArray:
     ------
     ValueError
         If ``v < 2``, ``n < 1`` or :math:`v^n` exceeds :data:`MAX_TABLE`.
+
+    Examples
+    --------
+    >>> A = onehot_design(2, 3)
+    >>> A.shape, int(np.linalg.matrix_rank(A))
+    ((8, 6), 4)
     """
     v = _int("v", v, 2)
     n = _int("n", n, 1)
     if n * math.log2(v) > math.log2(MAX_TABLE) + 1e-12:
-        raise ValueError(f"v^n = {v}^{n} configurations exceed the limit {MAX_TABLE}")
+        raise ValueError(f"v^n = {v}^{n} configurations exceed the limit {MAX_TABLE} (v, n)")
     configs = np.arange(v**n)
     digits = (configs[:, None] // v ** np.arange(n)[None, :]) % v  # (v^n, n)
     out = np.zeros((v**n, n * v))
@@ -301,13 +339,15 @@ def log_linear_residual(log_p: ArrayLike, v: int, n: int) -> float:
     ------
     ValueError
         If ``log_p`` has the wrong shape or is not finite.
+
+    Examples
+    --------
+    >>> p = np.multiply.outer([0.2, 0.8], [0.5, 0.5]).ravel()  # a product distribution
+    >>> log_linear_residual(np.log(p), 2, 2) < 1e-12
+    True
     """
     A = onehot_design(v, n)
-    y = np.asarray(log_p, dtype=float)
-    if y.shape != (A.shape[0],):
-        raise ValueError(f"log_p must have shape ({A.shape[0]},), got {y.shape}")
-    if not np.all(np.isfinite(y)):
-        raise ValueError("log_p must be finite")
+    y = check_array("log_p", log_p, shape=(A.shape[0],))
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
     return float(np.sqrt(np.mean((A @ coef - y) ** 2)))
 
@@ -333,14 +373,13 @@ def quadratic_features(x: ArrayLike) -> FloatArray:
     ValueError
         If ``x`` is not 1-D or 2-D, or not finite.
     """
-    X = np.asarray(x, dtype=float)
+    X = check_array("x", x)
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2:
         raise ValueError(f"x must have shape (m, d) or (m,), got {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("x must be finite")
-    return np.hstack([X, np.sum(X**2, axis=1, keepdims=True)])
+    out: FloatArray = np.hstack([X, np.sum(X**2, axis=1, keepdims=True)])
+    return out
 
 
 def centered(v: ArrayLike) -> FloatArray:
@@ -348,8 +387,18 @@ def centered(v: ArrayLike) -> FloatArray:
 
     The softmax of eq. (8) does not change when the same number is added to every class,
     so biases and :math:`\\mu` are compared after this projection.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``v`` is not a finite real array.
+
+    Examples
+    --------
+    >>> centered([1.0, 2.0, 6.0])
+    array([-2., -1.,  3.])
     """
-    a = np.asarray(v, dtype=float)
+    a = check_array("v", v)
     out: FloatArray = a - a.mean(axis=-1, keepdims=True)
     return out
 
@@ -388,26 +437,19 @@ class GaussianClasses:
     _dim: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        m = np.asarray(self.means, dtype=float)
+        m = check_array("means", self.means)
         if m.ndim == 1:
             m = m[:, None]
-        s = np.asarray(self.sigmas, dtype=float)
-        p = np.asarray(self.priors, dtype=float)
         if m.ndim != 2 or m.shape[0] < 2:
             raise ValueError(f"means must have shape (k, d) with k >= 2, got {m.shape}")
         k = m.shape[0]
-        if s.shape != (k,) or p.shape != (k,):
-            raise ValueError(
-                f"sigmas and priors must have shape ({k},), got {s.shape} and {p.shape}"
-            )
-        if not all(np.all(np.isfinite(a)) for a in (m, s, p)):
-            raise ValueError("means, sigmas and priors must be finite")
+        s = check_array("sigmas", self.sigmas, shape=(k,))
+        p = check_array("priors", self.priors, shape=(k,))
         if np.any(s <= 0):
-            raise ValueError("sigmas must be positive")
+            raise ValueError(f"sigmas must be positive, got a minimum of {s.min():.3g}")
         if np.any(p <= 0):
             raise ValueError("priors must be positive (mu = -ln p(y) would be infinite)")
-        if abs(p.sum() - 1.0) > 1e-9:
-            raise ValueError(f"priors must sum to 1, got {p.sum():.12g}")
+        p = check_probability_vector("priors", p)
         p = p / p.sum()
         for name, a in (("means", m), ("sigmas", s), ("priors", p)):
             a.setflags(write=False)
@@ -431,13 +473,12 @@ class GaussianClasses:
         return out
 
     def _points(self, x: ArrayLike) -> FloatArray:
-        X = np.asarray(x, dtype=float)
+        X = check_array("x", x)
         if X.ndim == 1 and self.dim == 1:
             X = X[:, None]
         if X.ndim != 2 or X.shape[1] != self.dim:
             raise ValueError(f"x must have shape (m, {self.dim}), got {X.shape}")
-        if not np.all(np.isfinite(X)):
-            raise ValueError("x must be finite")
+        check_budget("x", 8.0 * X.shape[0] * self.n_classes * self.dim, MAX_BYTES)
         return X
 
     def hamiltonians(self, x: ArrayLike) -> FloatArray:
@@ -504,7 +545,7 @@ class GaussianClasses:
         b = -self.hamiltonians(np.zeros((1, self.dim)))[0] - self.mu
         return W, b
 
-    def sample(self, m: int, rng: np.random.Generator) -> tuple[FloatArray, NDArray[np.int64]]:
+    def sample(self, m: int, rng: np.random.Generator) -> tuple[FloatArray, IntArray]:
         """Draw ``m`` labelled points: :math:`y \\sim p(y)`, then :math:`x \\sim p(x|y)`.
 
         Parameters
@@ -520,10 +561,83 @@ class GaussianClasses:
             Points of shape ``(m, d)`` and integer labels of shape ``(m,)``.
         """
         m = _int("m", m, 1, 10**7)
+        check_budget("m", 8.0 * m * (self.dim + 2), MAX_BYTES)
         rng = _check_rng(rng)
         y = rng.choice(self.n_classes, size=m, p=self.priors)
         x = self.means[y] + self.sigmas[y, None] * rng.standard_normal((m, self.dim))
         return x, y.astype(np.int64)
+
+
+class SeparableDataError(ValueError):
+    """The classes are linearly separable: the maximum-likelihood softmax layer does not exist.
+
+    On separable data the likelihood of a softmax layer keeps growing as the weights are
+    scaled up along a separating direction, so any finite "fit" is arbitrary (it is where
+    the optimiser happened to stop).  Raised by :func:`fit_softmax_layer`.
+    """
+
+
+def linearly_separable(features: ArrayLike, labels: ArrayLike) -> bool:
+    """Whether some softmax layer classifies every sample correctly with a positive margin.
+
+    Decides the linear programme "find :math:`(W, b)` with
+    :math:`(w_{y_i} - w_c)\\cdot\\phi_i + b_{y_i} - b_c \\ge 1` for every sample
+    :math:`i` and class :math:`c \\ne y_i`" with :func:`scipy.optimize.linprog` (HiGHS).
+    It is feasible exactly when the classes are completely separable by a softmax layer,
+    the case in which the maximum-likelihood estimate of :func:`fit_softmax_layer` does
+    not exist.
+
+    Parameters
+    ----------
+    features : array_like
+        Shape ``(m, f)``, finite.
+    labels : array_like
+        Integer labels ``0..k-1``, shape ``(m,)``.
+
+    Returns
+    -------
+    bool
+
+    Raises
+    ------
+    ValueError
+        On mismatched shapes, non-finite features or negative labels, or a programme over
+        the operation budget (``m * k * (f + 1)`` above :math:`10^7`).
+
+    Examples
+    --------
+    >>> linearly_separable([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
+    True
+    >>> linearly_separable([[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1])
+    False
+    """
+    from scipy.optimize import linprog
+
+    F = check_array("features", features, ndim=2)
+    y = check_array("labels", labels, shape=(F.shape[0],), dtype=np.int64)
+    if np.any(np.asarray(labels) != y):
+        raise ValueError("labels must be integers")
+    if y.min() < 0:
+        raise ValueError("labels must be non-negative")
+    k = int(y.max()) + 1
+    m, f = F.shape
+    g = f + 1
+    check_budget("features", float(m) * k * g, 10**7, unit="constraint entries")
+    phi = np.hstack([F, np.ones((m, 1))])
+    rows_i, rows_c = [], []
+    for c in range(k):
+        idx = np.flatnonzero(y != c)
+        rows_i.append(idx)
+        rows_c.append(np.full(idx.size, c))
+    ii, cc = np.concatenate(rows_i), np.concatenate(rows_c)
+    A = np.zeros((ii.size, k * g))
+    for j in range(g):
+        A[np.arange(ii.size), y[ii] * g + j] = -phi[ii, j]
+        A[np.arange(ii.size), cc * g + j] += phi[ii, j]
+    res = linprog(
+        np.zeros(k * g), A_ub=A, b_ub=-np.ones(ii.size), bounds=(None, None), method="highs"
+    )
+    return bool(res.status == 0)
 
 
 def fit_softmax_layer(
@@ -537,6 +651,12 @@ def fit_softmax_layer(
     softmax is unchanged by adding the same vector to every row of ``(W, b)``; the
     returned layer is put in the gauge where every column sums to zero over the classes
     (see :func:`centered`).
+
+    The maximum-likelihood layer exists only when the classes overlap.  When the fitted
+    layer classifies every sample correctly, :func:`linearly_separable` decides whether
+    the classes are separable, and if so :class:`SeparableDataError` is raised instead of
+    returning the arbitrary finite weights at which the optimiser stopped; an optimiser
+    that does not converge is an error as well.
 
     Parameters
     ----------
@@ -557,31 +677,62 @@ def fit_softmax_layer(
     ------
     ValueError
         On mismatched shapes, non-finite features, labels out of range or a missing class.
+    SeparableDataError
+        (a ``ValueError``) If the classes are linearly separable in ``features``.
+    RuntimeError
+        If L-BFGS does not converge.
+
+    Examples
+    --------
+    >>> classes = GaussianClasses([-1.0, 1.0], [1.0, 1.0], [0.5, 0.5])
+    >>> x, y = classes.sample(5000, np.random.default_rng(0))
+    >>> net = fit_softmax_layer(quadratic_features(x), y)
+    >>> net.layers[0].W.shape
+    (2, 2)
+    >>> fit_softmax_layer([[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1])
+    Traceback (most recent call last):
+    ...
+    cheaplib.swindle.SeparableDataError: labels are linearly separable in features: ...
     """
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from threadpoolctl import threadpool_limits
 
-    F = np.asarray(features, dtype=float)
-    y = np.asarray(labels)
-    if F.ndim != 2 or y.shape != (F.shape[0],):
-        raise ValueError(f"features must be (m, f) and labels (m,); got {F.shape}, {y.shape}")
-    if not np.all(np.isfinite(F)):
-        raise ValueError("features must be finite")
-    if not np.issubdtype(y.dtype, np.integer):
-        raise ValueError("labels must be integers")
+    F = check_array("features", features, ndim=2)
+    raw = np.asarray(labels)
+    if raw.dtype.kind not in "iu":
+        raise TypeError(f"labels must be integers, got dtype {raw.dtype}")
+    y = check_array("labels", raw, shape=(F.shape[0],), dtype=np.int64)
     k = int(y.max()) + 1 if n_classes is None else _int("n_classes", n_classes, 2)
     if y.min() < 0 or y.max() >= k:
         raise ValueError(f"labels must lie in 0..{k - 1}")
-    if np.unique(y).size != k:
-        raise ValueError("every class must occur in the labels")
+    if k < 2 or np.unique(y).size != k:
+        raise ValueError("labels: every class must occur (and there must be at least 2)")
+    check_budget("features", 8.0 * F.size * (k + 4), MAX_BYTES)
     # Standardise the columns for L-BFGS; without a penalty the fit is equivalent, and the
     # layer is mapped back to the raw features below.
     shift = F.mean(axis=0)
     scale = F.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=np.inf, tol=1e-10, max_iter=10_000)
-    with threadpool_limits(limits=1):  # reproducible, and faster on a shared machine
-        model.fit((F - shift) / scale, y)
+    with threadpool_limits(limits=1), warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        try:
+            model.fit((F - shift) / scale, y)
+            converged = True
+        except ConvergenceWarning:
+            converged = False
+    if converged and np.all(model.predict((F - shift) / scale) == y):
+        converged = not linearly_separable(F, y)
+    if not converged:
+        if linearly_separable(F, y):
+            raise SeparableDataError(
+                "labels are linearly separable in features: the maximum-likelihood softmax "
+                "layer does not exist (the weights grow without bound)"
+            )
+        raise RuntimeError("fit_softmax_layer: L-BFGS did not converge in 10,000 iterations")
     W = model.coef_ / scale
     b = model.intercept_ - W @ shift
     if k == 2:  # scikit-learn stores one logit (class 1 against class 0)

@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import integrate, stats
 
-from cheaplib.nets import softmax_posterior
-from cheaplib.nets import Network
+from cheaplib.nets import Network, softmax_posterior
 from cheaplib.swindle import (
     GaussianClasses,
+    SeparableDataError,
     atoms_threshold,
     bayes_error_rate,
     boolean_function_bits,
@@ -21,6 +21,7 @@ from cheaplib.swindle import (
     decimal_digits,
     decision_boundaries,
     fit_softmax_layer,
+    linearly_separable,
     log_linear_residual,
     onehot_design,
     parameter_counts,
@@ -55,7 +56,7 @@ def test_decimal_digits_bad_input():
         decimal_digits(1, 5)
     with pytest.raises(ValueError, match="exponent"):
         decimal_digits(2, -1)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="base"):
         decimal_digits(2.5, 3)
     with pytest.raises(ValueError, match="verification"):
         decimal_digits(256, 10**7, verify=True)
@@ -67,9 +68,9 @@ def test_boolean_function_count_brute_force():
         tables = set(itertools.product((0, 1), repeat=len(inputs)))  # every map inputs -> bit
         assert len(tables) == boolean_function_count(n)
         assert boolean_function_bits(n) == len(inputs) == math.log2(boolean_function_count(n))
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n"):
         boolean_function_count(21)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n"):
         boolean_function_bits(-1)
 
 
@@ -81,9 +82,9 @@ def test_atoms_threshold(a, n):
 
 
 def test_atoms_threshold_bad_input():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="log10_atoms"):
         atoms_threshold(0)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="log10_atoms"):
         atoms_threshold(78.0)
 
 
@@ -92,9 +93,9 @@ def test_parameter_counts():
     assert c.swindle == 256_000_000 and c.swindle_free == 255_000_000
     assert c.table.bit_length() == 8 * 10**6 + 1
     assert parameter_counts(3, 4) == (81, 12, 80, 8)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="v"):
         parameter_counts(1, 4)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="n"):
         parameter_counts(2, 0)
 
 
@@ -115,7 +116,7 @@ def test_onehot_design_rank_is_the_swindle_count(v, n):
 def test_onehot_design_bad_input():
     with pytest.raises(ValueError, match="exceed"):
         onehot_design(256, 3)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="v"):
         onehot_design(1, 3)
 
 
@@ -282,12 +283,39 @@ def test_fit_bad_input():
         fit_softmax_layer(F, np.array([0, 1, 0]))
     with pytest.raises(ValueError, match="every class"):
         fit_softmax_layer(F, np.array([0, 2, 0, 2]))
-    with pytest.raises(ValueError, match="integers"):
+    with pytest.raises(TypeError, match="labels"):
         fit_softmax_layer(F, np.array([0.0, 1.0, 0.0, 1.0]))
     with pytest.raises(ValueError, match="finite"):
         fit_softmax_layer(np.full((4, 2), np.nan), np.array([0, 1, 0, 1]))
     with pytest.raises(ValueError, match="d <= 3"):
         softmax_layer_covariance(GaussianClasses(np.eye(4)[:2], [1, 1], [0.5, 0.5]), 10)
+
+
+def test_fit_refuses_separable_classes():
+    # two well-separated classes: the likelihood has no maximum, the weights diverge
+    rng = np.random.default_rng(3)
+    x = np.r_[rng.normal(-5, 0.5, 200), rng.normal(5, 0.5, 200)]
+    y = np.r_[np.zeros(200, dtype=np.int64), np.ones(200, dtype=np.int64)]
+    assert linearly_separable(quadratic_features(x), y)
+    with pytest.raises(SeparableDataError, match="separable"):
+        fit_softmax_layer(quadratic_features(x), y)
+    # one sample of class 0 moved among class 1: no longer separable, the fit exists
+    x[0] = 5.0
+    assert not linearly_separable(quadratic_features(x), y)
+    net = fit_softmax_layer(quadratic_features(x), y)
+    assert np.all(np.isfinite(net.layers[0].W))
+
+
+def test_separability_matches_brute_force_in_one_dimension():
+    # 1-D, two classes, features (x): separable iff the sorted labels form two runs
+    rng = np.random.default_rng(4)
+    for _ in range(20):
+        x = np.sort(rng.normal(size=8))
+        y = rng.integers(0, 2, 8)
+        if np.unique(y).size < 2:
+            continue
+        runs = int(np.count_nonzero(np.diff(y))) + 1
+        assert linearly_separable(x[:, None], y) == (runs == 2)
 
 
 # --- two classes in one dimension -----------------------------------------------------------

@@ -15,6 +15,7 @@ import numpy as np
 
 from cheaplib.plotting import new_figure
 from cheaplib.swindle import GaussianClasses, bayes_error_rate, decision_boundaries
+from cheaplib.validation import check_real
 from cheaplib.widgets import RenderResult, Slider, WidgetSpec
 
 __all__ = ["SPECS", "render_bayes_softmax"]
@@ -24,9 +25,11 @@ _MARK = slice(None, None, 12)  # every 12th grid point is marked with eq. (1)
 
 
 def _in(name: str, value: float, low: float, high: float) -> float:
-    if not np.isfinite(value) or not low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
+    # a finite real (bool and str refused), with slack for slider round-off at the ends
+    x = check_real(name, value)
+    if not low - 1e-9 * max(1.0, abs(low)) <= x <= high + 1e-9 * max(1.0, abs(high)):
         raise ValueError(f"{name} must lie in [{low:g}, {high:g}], got {value!r}")
-    return float(value)
+    return min(max(x, low), high)
 
 
 def render_bayes_softmax(
@@ -62,7 +65,9 @@ def render_bayes_softmax(
     p0 = _in("prior0", prior0, 0.01, 0.99)
     sep = _in("separation", separation, 0.0, 6.0)
     r = _in("width_ratio", width_ratio, 0.25, 4.0)
-    classes = GaussianClasses([-sep / 2, sep / 2], [1.0, r], [p0, 1.0 - p0])
+    classes = GaussianClasses(
+        np.array([-sep / 2, sep / 2]), np.array([1.0, r]), np.array([p0, 1.0 - p0])
+    )
     post = classes.posterior_softmax(_X)
     bayes = classes.posterior_bayes(_X[_MARK])
     dev = float(np.abs(post[_MARK] - bayes).max())
