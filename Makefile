@@ -7,14 +7,15 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help setup book test lint unit nbval hygiene build browser execute ledger bench clean
+.PHONY: help setup book test lint unit claims nbval hygiene build browser execute ledger bench clean
 
 help:
 	@echo "make book     set up .venv and build the HTML book into _build/html"
 	@echo "make test     set up .venv and run every test (lint, unit, strict nbval, book build)"
 	@echo "make execute  re-execute every notebook in place (fresh kernel, top to bottom)"
 	@echo "make lint     ruff over the package, tests, tools and notebooks"
-	@echo "make ledger   regenerate claims.md from chapters/claims.yml"
+	@echo "make ledger   regenerate chapters/claims.yml and claims.md from the executed notebooks"
+	@echo "make claims   check the ledger against the notebooks (part of make test)"
 	@echo "make browser  widgets in JupyterLab and the built book in headless Chromium"
 	@echo "make bench    time notebooks, tests, widgets and kernels; write benchmarks/latest.md"
 
@@ -29,42 +30,47 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 setup: $(STAMP)
 
 # --- the book ---------------------------------------------------------------------
+# The ledger is generated from the check cells' records in the executed notebooks.
 ledger: setup
-	$(BIN)/python tools/make_ledger.py
+	$(BIN)/python -m tools.claims --write
+
+claims: setup
+	$(BIN)/python -m tools.claims --check
 
 build: setup
-	$(BIN)/python tools/make_ledger.py --check
+	$(BIN)/python -m tools.claims --check
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 book: build
 	@echo "The book is at _build/html/index.html"
 
 execute: setup
-	$(BIN)/python tools/execute_notebooks.py $(NOTEBOOKS)
-	$(BIN)/python tools/make_ledger.py
+	$(BIN)/python -m tools.execute_notebooks $(NOTEBOOKS)
+	$(BIN)/python -m tools.claims --write
 
 # --- tests ------------------------------------------------------------------------
 lint: setup
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check cheaplib tests tools
+	$(BIN)/ruff format --check cheaplib tests tools chapters
+	$(BIN)/mypy cheaplib
 
 unit: setup
-	$(BIN)/python -m pytest tests --ignore=tests/browser -n $(JOBS) -q
+	$(BIN)/python -m pytest tests cheaplib --doctest-modules --ignore=tests/browser -n $(JOBS) -q
 
 nbval: setup
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with chapters/sanitize.cfg \
-		-n $(JOBS) --dist loadfile -q -p no:cacheprovider chapters
+		-p tools.nbval_figures -n $(JOBS) --dist loadfile -q -p no:cacheprovider chapters
 
 # Needs the built book; installs Debian's chromium when missing (as root), else fails.
 browser: build
 	bash tools/ensure_chromium.sh
 	$(BIN)/python -m pytest tests/browser -q -p no:cacheprovider
 
-test: lint unit nbval build browser
+test: lint unit claims nbval build browser
 	@echo "All tests passed."
 
 bench: setup
-	$(BIN)/python tools/bench.py
+	$(BIN)/python -m tools.bench
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis

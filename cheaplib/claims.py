@@ -85,8 +85,10 @@ def format_number(value: float, digits: int = 4, fmt: str | None = None) -> str:
 
 
 def _real(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) and not hasattr(
-        value, "__float__"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        and not hasattr(value, "__float__")
     ):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
     x = float(value)  # type: ignore[arg-type]
@@ -253,9 +255,7 @@ class Compare:
         )
 
 
-def verdict_status(
-    compare: list[Compare], corrected: list[Compare], sharper: list[Compare]
-) -> str:
+def verdict_status(compare: list[Compare], corrected: list[Compare], sharper: list[Compare]) -> str:
     """The status the comparisons earn, or ``"fails"``.
 
     Examples
@@ -468,9 +468,11 @@ def check(
     if status == "fails":
         raise AssertionError("claim " + claim_id + " is not supported:\n" + verdict.plain())
     metadata = {METADATA_KEY: {"claim": verdict.record()}}
-    bundle = {"text/plain": verdict.plain(), "text/html": verdict.html()} if show else {
-        "text/plain": f"[{status}] {claim_id}"
-    }
+    bundle = (
+        {"text/plain": verdict.plain(), "text/html": verdict.html()}
+        if show
+        else {"text/plain": f"[{status}] {claim_id}"}
+    )
     _display(bundle, metadata)
     glued: dict[str, float] = {}
     for c in verdict.compare + verdict.corrected + verdict.sharper:

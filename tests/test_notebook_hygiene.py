@@ -1,15 +1,13 @@
 """Every committed notebook was executed top to bottom, with its outputs stored."""
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from tools.hygiene import must_print, problems
 
-from hygiene import must_print, problems  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 TOC = (ROOT / "_toc.yml").read_text()

@@ -1,6 +1,6 @@
 """Benchmarks of the book: notebook execution, the test command, widgets, hot kernels.
 
-Usage: python tools/bench.py [--only notebooks,tests,widgets,kernels] [--repeat 3]
+Usage: python -m tools.bench [--only notebooks,tests,widgets,kernels] [--repeat 3]
        (``make bench`` runs everything)
 
 Prints a Markdown report to stdout and writes it to ``benchmarks/latest.md``, which the
@@ -22,10 +22,9 @@ import time
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
+from tools.execute_notebooks import execute
 
-from execute_notebooks import execute  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SLOW_CHAPTERS = ("04_", "05_", "06_")  # renormalization, no-flattening, ERG: 30 s budget
 NBVAL_TARGET = 180.0
@@ -155,7 +154,7 @@ def bench_tests() -> str:
 
 def bench_widgets() -> str:
     """Each widget's update latency over its main control's range."""
-    from bench_widgets import HEADER, rows
+    from tools.bench_widgets import HEADER, rows
 
     return "## Widget update latency (compute + figure, then PNG encoding)\n\n" + table(
         HEADER, rows()
@@ -164,7 +163,7 @@ def bench_widgets() -> str:
 
 def bench_kernels() -> str:
     """Vectorised cheaplib kernels against plain-Python references."""
-    from bench_kernels import HEADER, rows, run_all
+    from tools.bench_kernels import HEADER, rows, run_all
 
     results = run_all()
     body = rows(results)

@@ -8,7 +8,7 @@ splits them by timing), and live widget views (whose models are not stored, so t
 only show "model not found") keep their text form alone.  A re-execution with unchanged
 code gives a byte-identical file.
 
-Usage: python tools/execute_notebooks.py [NOTEBOOK ...]   (default: chapters/*.ipynb)
+Usage: python -m tools.execute_notebooks [NOTEBOOK ...]   (default: chapters/*.ipynb)
 """
 
 from __future__ import annotations
