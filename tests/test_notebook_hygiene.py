@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.hygiene import must_print, problems
+from tools.hygiene import must_print, problems, typed_results
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -38,3 +38,24 @@ def test_must_print_detection():
     assert must_print("print(1)")
     assert must_print("%matplotlib inline\nfig")
     assert not must_print("import numpy as np\nx = 2")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_no_typed_results_in_prose(path):
+    """Every reported number is glued from execution (rule: tools.hygiene.PROSE_ALLOWED)."""
+    assert typed_results(path) == []
+
+
+def test_the_typed_result_scan_finds_what_it_should(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "The slope is 2.000 and beta > 46.05; n = 8, p = 0.5, v2.0, "
+            "{glue:text}`x.slope` and `0.959` are fine; Le Gall's 2.3728639 too."
+        )
+    ]
+    path = tmp_path / "x.ipynb"
+    nbformat.write(nb, path)
+    assert [p.split(": ")[1] for p in typed_results(path)] == ["2.000", "46.05"]

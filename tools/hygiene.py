@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from pathlib import Path
 
 
@@ -51,4 +52,36 @@ def problems(path: str | Path) -> list[str]:
             found.append(f"{where} should show something but has no stored output")
         if "NBVAL_" in "".join(cell["source"]):
             found.append(f"{where}: nbval markers belong in cell tags, not in code")
+    return found
+
+
+# --- typed results in prose -------------------------------------------------------------------
+#: The rule: a decimal number with three or more significant digits (``0.959``, ``46.05``,
+#: ``1.135``; not ``0.5`` or ``2.0``) in a chapter's markdown, outside a glue role and a code
+#: span, is a typed result. Results are glued from execution (``{glue:text}`key```). What
+#: may be typed is what the computation does not produce: constants quoted from the
+#: literature with their citation, and numbers quoted from the sources to be checked. Each
+#: such number is listed here with its reason; the list is short on purpose.
+PROSE_ALLOWED = {
+    "2.3728639": "Le Gall's matrix-multiplication exponent, quoted with {cite}`legall2014`",
+    "0.6271361": "the exponent source 001 states (Sec. III G), the number the book checks",
+    "0.4407": "Onsager's K_c = ln(1 + sqrt 2)/2 to four places, quoted with {cite}`onsager1944`",
+    "0.408": "Mehta & Schwab's coupling J = 0.408, quoted with {cite}`mehta2014exact`",
+}
+_DECIMAL = re.compile(r"(?<![\w.])(?:\d*\.\d{3,}|[1-9]\d*\.\d{2,})(?![\w.])")
+_GLUE = re.compile(r"\{glue(?::[a-z]+)?\}`[^`]*`")
+_CODE = re.compile(r"`[^`]*`")
+
+
+def typed_results(path: str | Path) -> list[str]:
+    """Decimal results typed into the markdown of the notebook at ``path`` (see the rule)."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    found = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = _CODE.sub("", _GLUE.sub("", "".join(cell["source"])))
+        for number in _DECIMAL.findall(text):
+            if number not in PROSE_ALLOWED:
+                found.append(f"cell {cell.get('id')}: {number}")
     return found
