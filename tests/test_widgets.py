@@ -114,3 +114,125 @@ def test_invalid_value_shows_message_not_exception():
     summary = box.children[2]
     main.value = 0.9
     assert "x too large" in summary.value
+
+
+def _states_to_try(spec):
+    """The default and each control's ends (the others at their defaults)."""
+    seen, out = set(), []
+    for values in [spec.defaults, *extreme_settings(spec)]:
+        key = tuple(sorted(values.items()))
+        if key not in seen:
+            seen.add(key)
+            out.append(values)
+    return out
+
+
+def _pngs(spec, order):
+    import cheaplib.widgets as W
+
+    W._LAYOUTS.clear()
+    W._RENDERERS.clear()
+    out = {}
+    for values in order:
+        try:
+            fig, _ = spec.render(**values)
+        except ValueError:
+            continue
+        out[tuple(sorted(values.items()))] = W.widget_png(spec, fig)
+    return out
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_a_picture_depends_only_on_its_state(name):
+    # Issue 14: the layout cache was filled by whichever state came first.
+    spec = SPECS[name]
+    states = _states_to_try(spec)
+    forward = _pngs(spec, states)
+    backward = _pngs(spec, states[::-1])
+    assert forward.keys() == backward.keys() and len(forward) >= 2
+    differ = [dict(k) for k in forward if forward[k] != backward[k]]
+    assert not differ, f"PNG bytes depend on the drawing order for {differ}"
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_static_states_are_bounded_and_start_at_the_default(name):
+    from cheaplib.widgets import (
+        MAX_GRID,
+        MAX_POSITIONS,
+        state_values,
+        static_positions,
+        static_states,
+    )
+
+    spec = SPECS[name]
+    positions = static_positions(spec)
+    assert all(1 <= len(p) <= MAX_POSITIONS for p in positions)
+    for control, p in zip(spec.controls, positions, strict=True):
+        assert control.default in p and p[0] == control.values()[0]
+        assert p[-1] == control.values()[-1], "an end of the range was thinned away"
+    mode, states = static_states(spec)
+    assert len(set(states)) == len(states)
+    assert state_values(spec, states[0]) == spec.defaults
+    counts = [len(p) for p in positions]
+    if mode == "grid":
+        assert len(states) == np.prod(counts) <= MAX_GRID
+    else:
+        assert np.prod(counts) > MAX_GRID
+        assert len(states) == sum(counts) - len(counts) + 1
+        for s in states:
+            assert sum(a != b for a, b in zip(s, states[0], strict=True)) <= 1
+
+
+def test_small_widgets_get_the_full_grid():
+    from cheaplib.widgets import static_states
+
+    a = Slider("a", "a", 0, 3, 1, 1)
+    b = Dropdown("b", "b", ("x", "y", "z"), "y")
+    spec = WidgetSpec("small", "small", (a, b), lambda **kw: None)
+    mode, states = static_states(spec)
+    assert mode == "grid" and len(states) == 12 and states[0] == (1, 1)
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_static_figure_carries_a_machine_independent_manifest(name):
+    import json
+
+    from cheaplib.widgets import STATIC_MIME, static_manifest
+
+    spec = SPECS[name]
+    fig = static_figure(spec)
+    bundle = fig._repr_mimebundle_(include=None, exclude=None)
+    assert set(bundle) == {STATIC_MIME}
+    manifest = json.loads(bundle[STATIC_MIME])
+    assert manifest == static_manifest(spec) and manifest["widget"] == name
+    assert len(bundle[STATIC_MIME]) < 4000, "the manifest holds no pictures"
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_live_widget_has_a_meaningful_text_form(name):
+    spec = SPECS[name]
+    text = build(spec)._repr_mimebundle_()["text/plain"]
+    assert text.startswith("Live widget (") and "VBox" not in text and len(text) <= 110
+
+
+def test_updates_in_a_kernel_are_merged_latest_wins():
+    import asyncio
+
+    from cheaplib.widgets import _LatestWins
+
+    seen, value = [], {"v": 0}
+    throttled = _LatestWins(lambda: seen.append(value["v"]))
+
+    async def drag():
+        for v in range(1, 6):  # five events arrive before the loop gets to draw
+            value["v"] = v
+            throttled()
+        await asyncio.sleep(0)
+        value["v"] = 6
+        throttled()
+        await asyncio.sleep(0)
+
+    asyncio.run(drag())
+    assert seen == [5, 6]
+    throttled()  # outside a loop: at once
+    assert seen == [5, 6, 6]

@@ -6,13 +6,34 @@ control values into a figure and a one-line summary.  From a spec the framework 
 
 * :func:`build` — the live ipywidgets UI: controls, an :class:`ipywidgets.Image` holding
   the rendered PNG (updated in place, so no flicker), and a summary label;
-* :func:`static_figure` — the figure at the default settings, which the static HTML book
-  shows in place of the live widget;
+* :func:`static_figure` — the figure at the default settings.  Displayed in a notebook it
+  also carries the widget's *static manifest* (:func:`static_manifest`, mime type
+  :data:`STATIC_MIME`): the book build (``tools/widget_states.py``) renders every state
+  of the manifest to PNG and shows a kernel-free control in place of the figure;
 * :func:`timed_render` — one timed update, used by the latency benchmark.
 
 The callback does nothing but call ``render``.  A ``ValueError`` raised by ``render``
 (an invalid combination of values) is shown in the summary label instead of a figure,
 so no slider position can break the widget.
+
+A render depends only on its state: the constrained layout that :func:`widget_png`
+reuses between updates is always the one solved for the widget's *default* state, never
+for whichever state happened to be drawn first.
+
+Live updates follow the drag: sliders send ``continuous_update`` events and the
+callback is throttled in the kernel (:class:`_LatestWins`): events that arrive while a
+picture is being drawn are merged, and the next picture is drawn for the latest
+position only.
+
+States of the static book (:func:`static_states`)
+-------------------------------------------------
+Each control's positions are its :meth:`~Slider.values`, thinned evenly to at most
+:data:`MAX_POSITIONS` (the default is always kept).  When the product of these counts
+is at most :data:`MAX_GRID` the static book renders the *full grid* (every combination,
+mode ``"grid"``).  Otherwise it renders *one control at a time around the default*
+(mode ``"axis"``): every position of each control with all other controls at their
+defaults, so at most ``sum(counts) - len(controls) + 1`` states; moving one static
+control then returns the others to their defaults.
 
 Chapter modules (``cheaplib.widgets.<name>``) expose ``SPECS``, a tuple of specs; the
 registry :func:`all_specs` finds them without any list to keep in sync.
@@ -20,8 +41,13 @@ registry :func:`all_specs` finds them without any list to keep in sync.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import importlib
 import io
+import itertools
+import json
+import math
 import pkgutil
 import time
 from collections.abc import Callable
@@ -32,6 +58,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 __all__ = [
+    "MAX_GRID",
+    "MAX_POSITIONS",
+    "STATIC_MIME",
     "Dropdown",
     "Slider",
     "WidgetSpec",
@@ -41,6 +70,8 @@ __all__ = [
     "figure_png",
     "main_control_values",
     "static_figure",
+    "static_manifest",
+    "static_states",
     "timed_render",
     "widget_png",
 ]
@@ -50,6 +81,13 @@ CSS_ROOT = "cheap-widget"
 CSS_MAIN = "cheap-widget-main"
 CSS_SUMMARY = "cheap-widget-summary"
 CSS_FIGURE = "cheap-widget-figure"
+
+MAX_GRID = 64
+"""Largest number of states rendered as a full grid of every combination of controls."""
+MAX_POSITIONS = 25
+"""Most positions of one control in the static book (thinned evenly, default kept)."""
+STATIC_MIME = "application/vnd.cheaplib.static-widget"
+"""Mime type of the static manifest (a JSON text) that :func:`static_figure` displays."""
 
 
 @dataclass(frozen=True)
@@ -211,32 +249,154 @@ def figure_png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-_LAYOUTS: dict[tuple[Any, ...], list[Any]] = {}
+_LAYOUTS: dict[WidgetSpec, tuple[Any, list[Any]]] = {}
+
+
+def _layout_key(fig: Figure) -> tuple[Any, ...]:
+    return (tuple(np.round(fig.get_size_inches(), 3)), len(fig.axes))
+
+
+def _default_layout(spec: WidgetSpec) -> tuple[Any, list[Any]]:
+    """The axes positions solved by the constrained layout for the spec's default state."""
+    if spec not in _LAYOUTS:
+        try:
+            fig, _ = spec.render(**spec.defaults)
+        except ValueError:
+            _LAYOUTS[spec] = (None, [])
+        else:
+            figure_png(fig)  # drawing solves the constrained layout
+            _LAYOUTS[spec] = (
+                _layout_key(fig),
+                [ax.get_position(original=False) for ax in fig.axes],
+            )
+    return _LAYOUTS[spec]
 
 
 def widget_png(spec: WidgetSpec, fig: Figure) -> bytes:
-    """PNG of a widget's figure, reusing the widget's first constrained layout.
+    """PNG of a widget's figure, laid out as the widget's default state is.
 
     Solving the constrained layout costs about as much as drawing the figure.  Between two
     positions of a slider the axes, labels and figure size stay the same, so the axes
-    positions found for the first figure of a widget (keyed by its name, figure size and
-    number of axes) are applied to later ones and the layout engine is switched off.
+    positions solved once for the widget's default state are applied to every figure of
+    the same size and number of axes, and the layout engine is switched off.  The
+    positions come from the default state whatever was drawn before, so the picture of a
+    state depends on that state only (a figure of another size or axes count keeps its
+    own constrained layout).
     """
-    key = (spec.name, tuple(np.round(fig.get_size_inches(), 3)), len(fig.axes))
-    cached = _LAYOUTS.get(key)
-    if cached is not None:
+    key, positions = _default_layout(spec)
+    if key is not None and _layout_key(fig) == key:
         fig.set_layout_engine("none")
-        for ax, pos in zip(fig.axes, cached, strict=True):
+        for ax, pos in zip(fig.axes, positions, strict=True):
             ax.set_position(pos)
-    png = figure_png(fig)
-    if cached is None:
-        _LAYOUTS[key] = [ax.get_position(original=False) for ax in fig.axes]
-    return png
+    return figure_png(fig)
+
+
+def _thin(values: list[Any], default: Any, most: int) -> list[Any]:
+    """At most ``most`` of ``values``, evenly spread, ends and the default kept."""
+    values = list(values)
+    if isinstance(default, str):
+        at = values.index(default)
+    else:
+        at = int(np.argmin([abs(v - default) for v in values]))
+    values[at] = default  # the default state is exactly the live widget's first state
+    if len(values) <= most:
+        return values
+    keep = set(np.linspace(0, len(values) - 1, most - 1).round().astype(int).tolist())
+    keep.add(at)
+    return [values[i] for i in sorted(keep)]
+
+
+def static_positions(spec: WidgetSpec) -> list[list[Any]]:
+    """The positions of each control that the static book renders (see the module doc)."""
+    return [_thin(c.values(), c.default, MAX_POSITIONS) for c in spec.controls]
+
+
+def _default_index(spec: WidgetSpec, positions: list[list[Any]]) -> tuple[int, ...]:
+    return tuple(p.index(c.default) for c, p in zip(spec.controls, positions, strict=True))
+
+
+def static_states(spec: WidgetSpec) -> tuple[str, list[tuple[int, ...]]]:
+    """The mode (``"grid"`` or ``"axis"``) and the states, as position indices per control.
+
+    The first state is the default.  See the module docstring for the rule.
+    """
+    positions = static_positions(spec)
+    default = _default_index(spec, positions)
+    if math.prod(len(p) for p in positions) <= MAX_GRID:
+        states = list(itertools.product(*(range(len(p)) for p in positions)))
+        states.remove(default)
+        return "grid", [default, *states]
+    states = [default]
+    for i, p in enumerate(positions):
+        for j in range(len(p)):
+            if j != default[i]:
+                states.append(default[:i] + (j,) + default[i + 1 :])
+    return "axis", states
+
+
+def state_values(spec: WidgetSpec, state: tuple[int, ...]) -> dict[str, Any]:
+    """The control values (keywords of ``render``) of a static state."""
+    positions = static_positions(spec)
+    return {c.name: p[i] for c, p, i in zip(spec.controls, positions, state, strict=True)}
+
+
+def state_key(state: tuple[int, ...]) -> str:
+    """File stem of a static state: its position indices joined by ``-``."""
+    return "-".join(str(i) for i in state)
+
+
+def _label(control: Control, value: Any) -> str:
+    if isinstance(control, Dropdown) or (isinstance(control, Slider) and control.is_int):
+        return str(value)
+    return f"{value:.3g}"
+
+
+def static_manifest(spec: WidgetSpec) -> dict[str, Any]:
+    """What the static book needs to show the widget's kernel-free control (JSON-able).
+
+    Holds no picture and no float beyond formatted labels, so its text is the same on
+    every machine (strict nbval compares it).
+    """
+    positions = static_positions(spec)
+    mode, states = static_states(spec)
+    default = _default_index(spec, positions)
+    controls = []
+    for c, p, d in zip(spec.controls, positions, default, strict=True):
+        kind = "select" if isinstance(c, Dropdown) else "slider"
+        labels = [_label(c, v) for v in p]
+        controls.append(
+            {"name": c.name, "label": c.label, "kind": kind, "labels": labels, "default": d}
+        )
+    return {
+        "version": 1,
+        "widget": spec.name,
+        "title": spec.title,
+        "mode": mode,
+        "states": len(states),
+        "controls": controls,
+    }
+
+
+class _StaticBundle:
+    """``_repr_mimebundle_`` of a static figure: adds the manifest to the usual outputs."""
+
+    def __init__(self, manifest: dict[str, Any]) -> None:
+        self.text = json.dumps(manifest, ensure_ascii=False, sort_keys=True)
+
+    def __call__(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {STATIC_MIME: self.text}
 
 
 def static_figure(spec: WidgetSpec) -> Figure:
-    """The figure the widget shows at its default settings (for the static book)."""
+    """The figure the widget shows at its default settings (for the static book).
+
+    Displayed in a notebook (as a cell's last expression) it gives the usual PNG and text
+    of a figure, which JupyterLab and Colab show, plus the manifest of
+    :func:`static_manifest` under the mime type :data:`STATIC_MIME`, which they ignore:
+    the HTML book replaces the figure by the kernel-free control it describes.
+    """
     fig, _ = spec.render(**spec.defaults)
+    fig._repr_mimebundle_ = _StaticBundle(static_manifest(spec))  # type: ignore[attr-defined]
     return fig
 
 
@@ -277,7 +437,7 @@ def _control_widget(control: Control) -> Any:
             max=float(np.log10(control.high)),
             step=control.step,
             description=control.label,
-            continuous_update=False,
+            continuous_update=True,
             style=style,
             layout=layout,
         )
@@ -291,15 +451,73 @@ def _control_widget(control: Control) -> Any:
         max=control.high,
         step=control.step,
         description=control.label,
-        continuous_update=False,
+        continuous_update=True,
         style=style,
         layout=layout,
         **kwargs,
     )
 
 
+class _LatestWins:
+    """Run ``fn`` for the latest state only: calls made while it waits are merged.
+
+    In a kernel (a running asyncio loop) a call schedules ``fn`` on the loop unless one is
+    already scheduled; ``fn`` reads the controls when it runs, so every value-change
+    message that arrived in the meantime — a drag sends many — costs nothing and the
+    picture drawn is the one for the latest position.  Without a running loop (plain
+    Python, tests) ``fn`` runs at once.
+    """
+
+    def __init__(self, fn: Callable[[], None]) -> None:
+        self.fn = fn
+        self.pending = False
+
+    def __call__(self, _: Any = None) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.fn()
+            return
+        if not self.pending:
+            self.pending = True
+            loop.call_soon(self._run)
+
+    def _run(self) -> None:
+        self.pending = False
+        self.fn()
+
+
+@functools.cache
+def _live_box_class() -> type:
+    import ipywidgets as w
+
+    class LiveWidget(w.VBox):  # type: ignore[misc]
+        """The widget's box, with a text form that says what it is.
+
+        A notebook saved without widget state shows this text (not ``VBox(children=...``)
+        until the cell runs.
+        """
+
+        def __repr__(self) -> str:
+            return getattr(self, "_cheap_text", "Live widget")
+
+    return LiveWidget
+
+
+def live_text(spec: WidgetSpec) -> str:
+    """The text shown for the live widget where no kernel runs (at most 110 characters)."""
+    text = f"Live widget ({spec.title}): run this cell to use it"
+    if len(text) > 110:
+        title = spec.title[: 110 - len("Live widget (…): run this cell to use it")]
+        text = f"Live widget ({title.rstrip()}…): run this cell to use it"
+    return text
+
+
 def build(spec: WidgetSpec) -> Any:
     """Build the live widget: controls, figure (PNG, updated in place) and summary.
+
+    Sliders update while dragged; drawing is throttled so that the latest position wins
+    (:class:`_LatestWins`).
 
     Parameters
     ----------
@@ -319,9 +537,14 @@ def build(spec: WidgetSpec) -> Any:
     image.add_class(CSS_FIGURE)
     summary = w.HTML()
     summary.add_class(CSS_SUMMARY)
+    shown: dict[str, Any] = {}
 
-    def update(_: Any = None) -> None:
+    def update() -> None:
         values = {c.name: ctl.value for c, ctl in zip(spec.controls, controls, strict=True)}
+        if values == shown:
+            return
+        shown.clear()
+        shown.update(values)
         try:
             fig, text = spec.render(**values)
         except ValueError as exc:  # an invalid combination: say so, keep the old figure
@@ -330,10 +553,12 @@ def build(spec: WidgetSpec) -> Any:
         image.value = widget_png(spec, fig)
         summary.value = text
 
+    throttled = _LatestWins(update)
     for ctl in controls:
-        ctl.observe(update, names="value")
+        ctl.observe(throttled, names="value")
     update()
-    box = w.VBox([w.HTML(f"<b>{spec.title}</b>"), *controls, summary, image])
+    box = _live_box_class()([w.HTML(f"<b>{spec.title}</b>"), *controls, summary, image])
+    box._cheap_text = live_text(spec)
     box.add_class(CSS_ROOT)
     return box
 
