@@ -37,20 +37,6 @@ def _best_time(fn: Callable[[], object], min_total: float = 0.2, max_reps: int =
 # --- plain references -------------------------------------------------------------
 
 
-def plain_mobius(values: list[float]) -> list[float]:
-    """h_K = sum over J subset of K of (-1)^{|K|-|J|} f(J): a double loop over subsets."""
-    size = len(values)
-    h = [0.0] * size
-    for K in range(size):
-        acc = 0.0
-        for J in range(size):
-            if J & ~K == 0:
-                sign = -1.0 if (bin(K).count("1") - bin(J).count("1")) % 2 else 1.0
-                acc += sign * values[J]
-        h[K] = acc
-    return h
-
-
 def plain_ising_Z(L: int, K: float) -> float:
     """Periodic L x L nearest-neighbour Ising partition function by looping over states."""
     n = L * L
@@ -179,14 +165,16 @@ def _sweep(
 
 
 def bench_mobius() -> KernelResult:
-    from cheaplib.hamiltonians import bit_coefficients
+    from cheaplib.bitfunctions import bit_coefficients, mobius_transform_bruteforce
 
     rng = np.random.default_rng(0)
     data = {n: rng.random(2**n) for n in range(4, 15)}
 
     def check(n: int) -> None:
         if n <= 8:
-            np.testing.assert_allclose(bit_coefficients(data[n]), plain_mobius(list(data[n])))
+            np.testing.assert_allclose(
+                bit_coefficients(data[n]), mobius_transform_bruteforce(data[n])
+            )
 
     return _sweep(
         "Möbius transform of a function of n bits (eq. 12)",
@@ -194,7 +182,7 @@ def bench_mobius() -> KernelResult:
         list(range(4, 15)),
         12,
         lambda n: lambda: bit_coefficients(data[n]),
-        lambda n: lambda: plain_mobius(list(data[n])),
+        lambda n: lambda: mobius_transform_bruteforce(data[n]),
         check,
         lambda n: 2.0**n,
         math.log2,

@@ -1,0 +1,562 @@
+"""Polynomials of real variables computed by fixed-size networks (001 Sec. II C 1).
+
+The Corollary of Section II C: a polynomial is computed by a network whose size is set
+by the number of multiplications, not by the accuracy; the accuracy is set by the input
+scale :math:`\\lambda` of the gates alone.  This module counts the coefficients of a
+generic polynomial (eq. 9: :func:`polynomial_terms`, checked by the enumeration
+:func:`monomial_exponents`), evaluates polynomials exactly (:func:`polynomial_value`), and
+builds two networks:
+
+* :func:`polynomial_network`, a general compiler: every monomial a binary tree of the
+  4-neuron multiplication gates of eq. (11), with 2-neuron copy gates for factors that
+  have no partner at some level, shared products computed once
+  (:func:`polynomial_gate_counts` gives its size without building it);
+* :func:`factored_phi4_network`, a construction by hand for the :math:`\\phi^4` chain
+  :math:`H = \\sum_i \\tfrac12(x_{i+1}-x_i)^2 + \\sum_i (a x_i^2 + g x_i^4)`, which
+  writes every term as a square (:math:`a x^2 + g x^4 = g(x^2 + a/2g)^2 - a^2/4g`) and
+  uses 2-neuron squaring gates: :math:`6n` neurons for :math:`n` sites, against the
+  compiler's :math:`16n - 6`.  :func:`factored_phi4_error_coefficient` predicts its
+  :math:`\\lambda^2` error law from the Taylor coefficients of the activation.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+import numpy as np
+from numpy.typing import ArrayLike
+from scipy.linalg import block_diag
+
+from cheaplib._typing import FloatArray, IntArray
+from cheaplib.gates import generic_shift
+from cheaplib.nets import ACTIVATIONS, Layer, Network, taylor_coefficients
+from cheaplib.validation import (
+    MAX_BYTES,
+    check_array,
+    check_budget,
+    check_choice,
+    check_int,
+    check_real,
+)
+
+__all__ = [
+    "MAX_VARIABLES",
+    "GateCounts",
+    "factored_phi4_error_coefficient",
+    "factored_phi4_network",
+    "monomial_exponents",
+    "phi4_chain_terms",
+    "polynomial_gate_counts",
+    "polynomial_network",
+    "polynomial_terms",
+    "polynomial_value",
+]
+
+#: Most variables :func:`polynomial_network` and :func:`factored_phi4_network` accept.
+MAX_VARIABLES = 100_000
+
+
+def polynomial_terms(n: int, d: int) -> int:
+    """Number of monomials of degree at most ``d`` in ``n`` variables: :math:`\\binom{n+d}{d}`.
+
+    This is the :math:`(n+d)!/(n!\\,d!)` below eq. (9), the number of coefficients of a
+    generic polynomial Hamiltonian (constant term included).
+
+    Raises
+    ------
+    TypeError
+        If ``n`` or ``d`` is not an integer.
+    ValueError
+        If either is negative.
+
+    Examples
+    --------
+    >>> polynomial_terms(2, 2)  # 1, x0, x1, x0^2, x0 x1, x1^2
+    6
+    """
+    n, d = check_int("n", n, 0), check_int("d", d, 0)
+    return math.comb(n + d, d)
+
+
+def monomial_exponents(n: int, d: int) -> IntArray:
+    """Exponent vectors of all monomials of degree at most ``d`` in ``n`` variables.
+
+    An independent enumeration (multisets of variables, by
+    :func:`itertools.combinations_with_replacement`) to check :func:`polynomial_terms`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(polynomial_terms(n, d), n)``; row ``r`` holds the powers of
+        :math:`x_0..x_{n-1}` in monomial ``r``, lowest degree first.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For non-integer or out-of-range ``n``, ``d``, or more than a million monomials.
+
+    Examples
+    --------
+    >>> monomial_exponents(2, 1).tolist()
+    [[0, 0], [1, 0], [0, 1]]
+    """
+    n, d = check_int("n", n, 1), check_int("d", d, 0)
+    if polynomial_terms(n, d) > 1_000_000:
+        raise ValueError(f"too many monomials to enumerate for n={n}, d={d}")
+    rows = [
+        np.bincount(np.asarray(combo, dtype=np.int64), minlength=n)
+        for k in range(d + 1)
+        for combo in itertools.combinations_with_replacement(range(n), k)
+    ]
+    return np.array(rows, dtype=np.int64).reshape(-1, n)
+
+
+def polynomial_value(terms: Mapping[tuple[int, ...], float], X: ArrayLike) -> FloatArray:
+    """Exact value of a polynomial given as ``{(i, j, ...): coefficient}`` on rows of ``X``.
+
+    A key lists the variables of a monomial with repetition (``(0, 0, 2)`` is
+    :math:`x_0^2 x_2`); the empty tuple is the constant.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``X`` is not a finite 2-D array, or ``terms`` is malformed (see
+        :func:`polynomial_network`).
+
+    Examples
+    --------
+    >>> polynomial_value({(0, 0): 1.0, (0, 1): -2.0, (): 3.0}, [[1.0, 2.0]])
+    array([0.])
+    """
+    Xa = check_array("X", X, ndim=2)
+    merged, constant = _check_terms(terms, Xa.shape[1])
+    out = np.full(Xa.shape[0], constant)
+    for key, coef in merged.items():
+        out += coef * np.prod(Xa[:, list(key)], axis=1)
+    return out
+
+
+def _check_terms(
+    terms: Mapping[tuple[int, ...], float], n: int
+) -> tuple[dict[tuple[int, ...], float], float]:
+    if not isinstance(terms, Mapping):
+        raise TypeError(
+            f"terms must be a mapping (i, j, ...) -> coefficient, got {type(terms).__name__}"
+        )
+    if not terms:
+        raise ValueError("terms must be a non-empty mapping {(i, j, ...): coefficient}")
+    merged: dict[tuple[int, ...], float] = {}
+    constant = 0.0
+    for key, coef in terms.items():
+        if not isinstance(key, tuple) or not all(
+            isinstance(i, int | np.integer) and not isinstance(i, bool) for i in key
+        ):
+            raise TypeError(f"terms keys must be tuples of variable indices, got {key!r}")
+        if any(not 0 <= i < n for i in key):
+            raise ValueError(f"terms key {key!r} names a variable outside 0..{n - 1}")
+        if len(key) > 64:
+            raise ValueError(f"terms key {key[:4]!r}... has degree {len(key)} > 64")
+        value = check_real(f"terms[{key!r}]", coef)
+        if key:
+            k = tuple(sorted(int(i) for i in key))
+            merged[k] = merged.get(k, 0.0) + value
+        else:
+            constant += value
+    return merged, constant
+
+
+Lane = tuple[int, ...]
+Gate = tuple[Lane, Lane | None]
+
+
+def _plan(monomials: Sequence[Lane]) -> list[dict[Lane, Gate]]:
+    """Levels of gates computing every monomial by pairwise products (a binary tree each).
+
+    At each level a monomial's list of factors is multiplied in consecutive pairs; a left
+    over factor is copied.  A gate is keyed by the monomial it outputs, so products shared
+    by several monomials (and copies) are made once.
+    """
+    dmax = max((len(m) for m in monomials), default=0)
+    depth = math.ceil(math.log2(dmax)) if dmax >= 2 else 0
+    factors: list[list[Lane]] = [[(i,) for i in m] for m in monomials]
+    levels: list[dict[Lane, Gate]] = []
+    for _ in range(depth):
+        gates: dict[Lane, Gate] = {}
+        nxt = []
+        for f in factors:
+            out = []
+            for j in range(0, len(f) - 1, 2):
+                key = tuple(sorted(f[j] + f[j + 1]))
+                gates.setdefault(key, (f[j], f[j + 1]))
+                out.append(key)
+            if len(f) % 2:
+                gates.setdefault(f[-1], (f[-1], None))
+                out.append(f[-1])
+            nxt.append(out)
+        levels.append(gates)
+        factors = nxt
+    return levels
+
+
+class GateCounts(NamedTuple):
+    """Size of the circuit :func:`polynomial_network` builds."""
+
+    products: int
+    """4-neuron multiplication gates (eq. 11)."""
+    copies: int
+    """2-neuron copy gates carrying a value to the next layer (footnote 3 of 001)."""
+    neurons: int
+    """Hidden neurons, 4 * products + 2 * copies."""
+    depth: int
+    """Hidden layers, ceil(log2 of the highest degree)."""
+    multiplications: int
+    """Multiplications if every monomial were computed on its own: sum of (degree - 1)."""
+
+
+def polynomial_gate_counts(terms: Mapping[tuple[int, ...], float], n: int) -> GateCounts:
+    """Gates and neurons of :func:`polynomial_network` for ``terms``, without building it.
+
+    Parameters
+    ----------
+    terms : mapping
+        ``{(i, j, ...): coefficient}`` as in :func:`polynomial_value`.
+    n : int
+        Number of variables.
+
+    Returns
+    -------
+    GateCounts
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`polynomial_network`.
+
+    Examples
+    --------
+    >>> polynomial_gate_counts({(0, 0, 0, 0): 1.0}, 1)  # x^4: square, then square again
+    GateCounts(products=2, copies=0, neurons=8, depth=2, multiplications=3)
+    """
+    n = check_int("n", n, 1, MAX_VARIABLES)
+    merged, _ = _check_terms(terms, n)
+    levels = _plan(list(merged))
+    products = sum(1 for lv in levels for g in lv.values() if g[1] is not None)
+    copies = sum(1 for lv in levels for g in lv.values() if g[1] is None)
+    mults = sum(len(m) - 1 for m in merged)
+    return GateCounts(products, copies, 4 * products + 2 * copies, len(levels), mults)
+
+
+def polynomial_network(
+    terms: Mapping[tuple[int, ...], float],
+    n: int,
+    lam: float,
+    activation: str = "softplus",
+    shift: float | None = None,
+) -> Network:
+    """Compile a polynomial of ``n`` real variables into a network of gates (Sec. II C 1).
+
+    This is the Corollary of Section II C: every monomial is built by a binary tree of
+    the 4-neuron multiplication gates of eq. (11), all monomials side by side, and the
+    output layer adds them with their coefficients.  A factor that has no partner at some
+    level goes through a 2-neuron *copy gate*
+    :math:`u \\approx [\\sigma(b+\\lambda u) - \\sigma(b-\\lambda u)]/(2\\lambda\\sigma'(b))`
+    (the "copy gates" of the paper's footnote 3).  The gates of one level form one hidden
+    layer, and the output sum of each gate is merged into the input weights of the next
+    layer, as in :func:`cheaplib.gates.deep_product_network`.
+
+    The size does not depend on the accuracy: :math:`\\lambda` only rescales weights, and
+    the error falls like :math:`\\lambda^2` at fixed size (down to a floating-point floor
+    from the :math:`1/\\lambda^2` output weights).
+
+    Parameters
+    ----------
+    terms : mapping
+        ``{(i, j, ...): coefficient}``; keys list variables with repetition (``(0, 0)`` is
+        :math:`x_0^2`), ``()`` is the constant.
+    n : int
+        Number of variables.
+    lam : float
+        Input scale :math:`\\lambda > 0` of every gate.
+    activation : str, optional
+        Activation name, by default ``"softplus"``.
+    shift : float, optional
+        Bias of every hidden neuron; by default :func:`cheaplib.gates.generic_shift` for a
+        product of two (0 for softplus, 1.0 for logistic and tanh).
+
+    Returns
+    -------
+    Network
+        ``n`` inputs, one output, :func:`polynomial_gate_counts` neurons.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a malformed polynomial (keys not tuples of indices in ``0..n-1``, non-finite
+        coefficients), ``lam <= 0``, an unknown activation, :math:`\\sigma'(b)` or
+        :math:`\\sigma''(b)` zero at the shift, or weights over the memory budget (the
+        first layer alone is ``n`` columns wide).
+
+    Examples
+    --------
+    >>> net = polynomial_network({(0, 1): 1.0}, 2, lam=1e-3)  # x0 x1, one gate
+    >>> net.neurons, round(float(net([0.6, -0.8])[0]), 6)
+    (4, -0.48)
+    """
+    n = check_int("n", n, 1, MAX_VARIABLES)
+    merged, constant = _check_terms(terms, n)
+    lam = check_real("lam", lam, low=0.0, low_open=True)
+    b, slope, curvature = _gate_shift(activation, shift)
+    monomials = list(merged)
+    plan = _plan(monomials)
+    widths = [n] + [sum(4 if g[1] is not None else 2 for g in lv.values()) for lv in plan]
+    gates_per_level = [len(lv) for lv in plan]
+    need = n * n + sum(widths[i + 1] * widths[i] for i in range(len(plan)))
+    need += sum(gates_per_level[i] * widths[i + 1] for i in range(len(plan)))
+    check_budget("n", 8 * need, MAX_BYTES)
+    lanes = np.eye(n)  # lane values as linear maps of the current layer's outputs
+    index: dict[Lane, int] = {(i,): i for i in range(n)}
+    layers = []
+    product_w = np.array([1.0, 1.0, -1.0, -1.0]) / (4.0 * lam**2 * curvature)
+    copy_w = np.array([1.0, -1.0]) / (2.0 * lam * slope)
+    for gates in plan:
+        rows, outputs = [], []
+        new_index: dict[Lane, int] = {}
+        for out_key, (a, g) in gates.items():
+            ua = lanes[index[a]]
+            if g is None:
+                rows += [lam * ua, -lam * ua]
+                outputs.append(copy_w)
+            else:
+                ub = lanes[index[g]]
+                rows += [lam * (ua + ub), -lam * (ua + ub), lam * (ua - ub), -lam * (ua - ub)]
+                outputs.append(product_w)
+            new_index[out_key] = len(new_index)
+        W = np.array(rows)
+        layers.append(Layer(W, np.full(len(W), b)))
+        lanes = block_diag(*[w[None, :] for w in outputs])
+        index = new_index
+    coef = np.array([merged[m] for m in monomials])
+    final = coef @ lanes[[index[m] for m in monomials]]
+    layers.append(Layer(final[None, :], np.array([constant])))
+    return Network(tuple(layers), activation)
+
+
+def _gate_shift(activation: object, shift: object) -> tuple[float, float, float]:
+    """Checked activation and shift: ``(b, sigma'(b), sigma''(b))``, both non-zero."""
+    act = check_choice("activation", activation, tuple(ACTIVATIONS))
+    b = generic_shift(act, 2) if shift is None else check_real("shift", shift)
+    c = taylor_coefficients(act, 2, at=b)
+    slope, curvature = float(c[1]), float(2.0 * c[2])
+    if abs(slope) < 1e-8 or abs(curvature) < 1e-8:
+        raise ValueError(
+            f"activation {act!r} at shift {b:g} has sigma' = {slope:.3g}, "
+            f"sigma'' = {curvature:.3g}: both must be non-zero for the gates"
+        )
+    return b, slope, curvature
+
+
+# --- The phi^4 chain, factored into squares ------------------------------------------------
+
+
+def _check_phi4(sites: object, m2: object, g: object) -> tuple[int, float, float]:
+    n = check_int("sites", sites, 2, MAX_VARIABLES)
+    m2f = check_real("m2", m2)
+    gf = check_real("g", g)
+    if gf == 0.0:
+        raise ValueError("g must be non-zero (the quartic coupling)")
+    return n, m2f, gf
+
+
+def phi4_chain_terms(sites: int, m2: float, g: float) -> dict[tuple[int, ...], float]:
+    """Monomials of the open :math:`\\phi^4` chain, for :func:`polynomial_network`.
+
+    The Hamiltonian is :math:`\\sum_{i<n-1}\\tfrac12(x_{i+1}-x_i)^2 + \\sum_i
+    (\\tfrac{m^2}{2}x_i^2 + g x_i^4)`, expanded into :math:`3n - 1` monomials.
+
+    Parameters
+    ----------
+    sites : int
+        Number of sites, ``>= 2``.
+    m2, g : float
+        Mass term :math:`m^2` and quartic coupling :math:`g \\ne 0`.
+
+    Returns
+    -------
+    dict
+        ``{(i, i): ..., (i, i, i, i): g, (i, i + 1): -1}``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-integer or too small ``sites``, non-finite couplings or ``g = 0``.
+
+    Examples
+    --------
+    >>> sorted(phi4_chain_terms(2, 0.5, 0.25).items())  # doctest: +NORMALIZE_WHITESPACE
+    [((0, 0), 0.75), ((0, 0, 0, 0), 0.25), ((0, 1), -1.0), ((1, 1), 0.75),
+     ((1, 1, 1, 1), 0.25)]
+    """
+    n, m2f, gf = _check_phi4(sites, m2, g)
+    terms: dict[tuple[int, ...], float] = {}
+    for i in range(n):
+        terms[(i, i)] = m2f / 2 + 0.5 * ((i > 0) + (i < n - 1))
+        terms[(i, i, i, i)] = gf
+    for i in range(n - 1):
+        terms[(i, i + 1)] = -1.0
+    return terms
+
+
+def factored_phi4_network(
+    sites: int,
+    m2: float,
+    g: float,
+    lam: float,
+    activation: str = "softplus",
+    shift: float | None = None,
+) -> Network:
+    """The :math:`\\phi^4` chain as a network of 2-neuron squaring gates: :math:`6n` neurons.
+
+    Every term of :math:`H = \\sum_i\\tfrac12(x_{i+1}-x_i)^2 + \\sum_i(a x_i^2 + g x_i^4)`,
+    :math:`a = m^2/2`, is written as a square:
+    :math:`a x^2 + g x^4 = g\\,(x^2 + a/2g)^2 - a^2/4g`.  A squaring gate is the even
+    part of eq. (10),
+    :math:`u^2 \\approx [\\sigma(b+\\lambda u)+\\sigma(b-\\lambda u)-2\\sigma(b)]/
+    (\\lambda^2\\sigma''(b))`, two neurons (the :math:`-2\\sigma(b)` is a bias).  Hidden
+    layer 1 squares each :math:`x_i` (:math:`2n` neurons) and each difference
+    :math:`x_{i+1}-x_i` (:math:`2(n-1)`); hidden layer 2 squares each
+    :math:`x_i^2 + a/2g` (:math:`2n`) and carries the sum
+    :math:`Q = \\tfrac12\\sum_i (x_{i+1}-x_i)^2` through one 2-neuron copy gate
+    :math:`[\\sigma(b+\\lambda Q)-\\sigma(b-\\lambda Q)]/(2\\lambda\\sigma'(b))`, because the
+    output layer of eq. (9) reads only the last hidden layer.  In all :math:`6n`
+    neurons in 2 hidden layers; the error falls like :math:`\\lambda^2`
+    (:func:`factored_phi4_error_coefficient`).
+
+    Parameters
+    ----------
+    sites : int
+        Number of sites :math:`n \\ge 2`.
+    m2, g : float
+        Couplings, :math:`g \\ne 0`.
+    lam : float
+        Input scale :math:`\\lambda > 0` of every gate.
+    activation : str, optional
+        Activation name, by default ``"softplus"``.
+    shift : float, optional
+        Bias :math:`b` of every neuron; by default
+        :func:`cheaplib.gates.generic_shift` (0 for softplus, 1.0 for logistic, tanh).
+
+    Returns
+    -------
+    Network
+        ``sites`` inputs, one output, ``6 * sites`` hidden neurons, depth 2.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For bad couplings, ``lam <= 0``, an unknown activation, :math:`\\sigma'(b)` or
+        :math:`\\sigma''(b)` zero, or weights over the memory budget.
+
+    Examples
+    --------
+    >>> net = factored_phi4_network(8, 0.5, 0.25, lam=1e-3)
+    >>> net.neurons, net.depth
+    (48, 2)
+    """
+    n, m2f, gf = _check_phi4(sites, m2, g)
+    lam = check_real("lam", lam, low=0.0, low_open=True)
+    b, slope, curvature = _gate_shift(activation, shift)
+    check_budget("sites", 8 * 16 * n * n, MAX_BYTES)
+    s0 = float(ACTIVATIONS[str(activation)](np.array(b)))
+    a = m2f / 2.0
+    c = a / (2.0 * gf)
+    width1 = 4 * n - 2
+    # hidden layer 1: rows 2i, 2i+1 square x_i; rows 2n + 2i, 2n + 2i + 1 square d_i
+    W1 = np.zeros((width1, n))
+    for i in range(n):
+        W1[2 * i, i], W1[2 * i + 1, i] = lam, -lam
+    for i in range(n - 1):
+        r = 2 * n + 2 * i
+        W1[r, i + 1], W1[r, i] = lam, -lam
+        W1[r + 1, i + 1], W1[r + 1, i] = -lam, lam
+    b1 = np.full(width1, b)
+    # readouts of layer 1 as affine maps of its outputs h: value = R h + r0
+    sq = 1.0 / (lam**2 * curvature)  # weight of each neuron in a square readout
+    R_site = np.zeros((n, width1))
+    for i in range(n):
+        R_site[i, 2 * i] = R_site[i, 2 * i + 1] = sq
+    r_site = -2.0 * s0 * sq
+    R_Q = np.zeros(width1)
+    R_Q[2 * n :] = 0.5 * sq
+    r_Q = -s0 * sq * (n - 1)
+    # hidden layer 2: rows 2i, 2i+1 square z_i = x_i^2 + c; the last two copy Q
+    W2 = np.zeros((2 * n + 2, width1))
+    b2 = np.full(2 * n + 2, b)
+    for i in range(n):
+        W2[2 * i], b2[2 * i] = lam * R_site[i], b + lam * (r_site + c)
+        W2[2 * i + 1], b2[2 * i + 1] = -lam * R_site[i], b - lam * (r_site + c)
+    W2[2 * n], b2[2 * n] = lam * R_Q, b + lam * r_Q
+    W2[2 * n + 1], b2[2 * n + 1] = -lam * R_Q, b - lam * r_Q
+    # output: sum_i g z_i^2 - n a^2 / (4 g) + Q
+    w_out = np.zeros(2 * n + 2)
+    w_out[: 2 * n] = gf * sq
+    w_out[2 * n], w_out[2 * n + 1] = 1.0 / (2 * lam * slope), -1.0 / (2 * lam * slope)
+    b_out = n * (-2.0 * s0 * gf * sq) - n * a * a / (4.0 * gf)
+    layers = (Layer(W1, b1), Layer(W2, b2), Layer(w_out[None, :], np.array([b_out])))
+    return Network(layers, str(activation))
+
+
+def factored_phi4_error_coefficient(
+    X: ArrayLike,
+    m2: float,
+    g: float,
+    activation: str = "softplus",
+    shift: float | None = None,
+) -> FloatArray:
+    """Predicted limit of (network - H) / :math:`\\lambda^2` for :func:`factored_phi4_network`.
+
+    A squaring gate returns :math:`u^2(1 + C_2\\lambda^2u^2)` and a copy gate
+    :math:`u(1 + C_3\\lambda^2u^2)` to order :math:`\\lambda^2`, with
+    :math:`C_2 = \\sigma^{(4)}(b)/12\\sigma^{(2)}(b)` and
+    :math:`C_3 = \\sigma^{(3)}(b)/6\\sigma^{(1)}(b)`.  Propagating these through the two
+    layers to first order in :math:`\\lambda^2`, with :math:`z_i = x_i^2 + a/2g` and
+    :math:`d_i = x_{i+1}-x_i`:
+
+    .. math:: K(x) = C_2\\Bigl[g\\sum_i (z_i^4 + 2 z_i x_i^4) + \\tfrac12\\sum_i d_i^4\\Bigr]
+              + C_3\\,Q^3, \\qquad Q = \\tfrac12\\sum_i d_i^2 .
+
+    The derivation uses only the Taylor coefficients (:func:`cheaplib.nets.taylor_coefficients`),
+    not the network, so comparing it with a measured error tests the construction.
+
+    Parameters
+    ----------
+    X : array_like
+        Points, shape ``(m, sites)``, finite.
+    m2, g, activation, shift
+        As :func:`factored_phi4_network`.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`K(x)` at each point, shape ``(m,)``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`factored_phi4_network`.
+    """
+    Xa = check_array("X", X, ndim=2)
+    n, m2f, gf = _check_phi4(Xa.shape[1], m2, g)
+    b, slope, curvature = _gate_shift(activation, shift)
+    t = taylor_coefficients(str(activation), 4, at=b)
+    C2 = (24.0 * t[4]) / (12.0 * curvature)
+    C3 = (6.0 * t[3]) / (6.0 * slope)
+    z = Xa**2 + m2f / (4.0 * gf)
+    d = np.diff(Xa, axis=1)
+    Q = 0.5 * (d**2).sum(axis=1)
+    out: FloatArray = (
+        C2 * (gf * (z**4 + 2.0 * z * Xa**4).sum(axis=1) + 0.5 * (d**4).sum(axis=1)) + C3 * Q**3
+    )
+    return out
