@@ -3,7 +3,7 @@
 The reader moves the inverse observation time :math:`\\tau = 1/T` and the noise scale
 :math:`\\sigma`; :func:`render_bayesian_diffusion` draws the posterior
 :math:`\\pi_\\tau = N(\\mu^*, \\sigma^2\\tau)` of eq. (46) from
-:func:`cheaplib.bayes.normal_mean_posterior` and, as the heat-kernel view, the same density
+:func:`cheaplib.inference.normal_mean_posterior` and, as the heat-kernel view, the same density
 obtained by letting the heat equation :math:`\\partial_\\tau\\pi = (\\sigma^2/2)\\,\\pi''` act
 for a time :math:`\\tau - \\tau_0` on the posterior at :math:`\\tau_0 = \\tau/4` (the posterior
 after four times as many observations): throwing data away is diffusion.
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from cheaplib.bayes import grid_weights, heat_flow, normal_mean_posterior
+from cheaplib.flows import grid_weights, heat_flow
+from cheaplib.inference import normal_mean_posterior
 from cheaplib.plotting import new_figure
 from cheaplib.widgets import RenderResult, Slider, WidgetSpec
 
