@@ -7,10 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help setup book test lint unit claims nbval hygiene build browser execute ledger bench clean
+.PHONY: help setup book test lint unit claims nbval hygiene build browser execute ledger bench clean pdf
 
 help:
 	@echo "make book     set up .venv and build the HTML book into _build/html"
+	@echo "make pdf      the whole book as one PDF: _build/pdf/deep-and-cheap.pdf (and in _build/html)"
 	@echo "make test     set up .venv and run every test (lint, unit, strict nbval, book build)"
 	@echo "make execute  re-execute every notebook in place (fresh kernel, top to bottom)"
 	@echo "make lint     ruff over the package, tests, tools and notebooks"
@@ -41,8 +42,15 @@ build: setup
 	$(BIN)/python -m tools.claims --check
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
-book: build
-	@echo "The book is at _build/html/index.html"
+# The HTML book links to its PDF, so `make book` prints it too (`make build` is HTML only).
+book: build pdf
+	@echo "The book is at _build/html/index.html (PDF: _build/html/deep-and-cheap.pdf)"
+
+# Single-page HTML printed by headless Chromium (tools/pdf.py); needs the HTML build for the
+# copy into _build/html.
+pdf: build
+	bash tools/ensure_chromium.sh
+	$(BIN)/python -m tools.pdf
 
 execute: setup
 	$(BIN)/python -m tools.execute_notebooks $(NOTEBOOKS)
@@ -61,8 +69,8 @@ nbval: setup
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with chapters/sanitize.cfg \
 		-p tools.nbval_figures -n $(JOBS) --dist loadfile -q -p no:cacheprovider chapters
 
-# Needs the built book; installs Debian's chromium when missing (as root), else fails.
-browser: build
+# Needs the built book and its PDF; installs Debian's chromium when missing (as root).
+browser: build pdf
 	bash tools/ensure_chromium.sh
 	$(BIN)/python -m pytest tests/browser -q -p no:cacheprovider
 
