@@ -1,0 +1,144 @@
+/* Kernel-free widgets of the Deep & Cheap book (built by tools/widget_states.py).
+ * Each .cheap-static element carries its widget's manifest (controls and their position
+ * labels); one range slider or select per control swaps the picture among the states
+ * rendered at build time (_widgets/<name>/<i>-<j>-....png).  In "axis" mode only one
+ * control is off its default at a time: moving one puts the others back.
+ */
+(function () {
+  "use strict";
+
+  function setup(root) {
+    var m = JSON.parse(root.getAttribute("data-manifest"));
+    var base = root.getAttribute("data-base");
+    var img = root.querySelector("img.cheap-static-figure");
+    var summary = root.querySelector(".cheap-static-summary");
+    var box = root.querySelector(".cheap-static-controls");
+    var idx = m.controls.map(function (c) { return c.default; });
+    var inputs = [];
+    var states = null;
+
+    function key() { return idx.join("-"); }
+
+    function loadStates() {
+      if (!states) {
+        states = fetch(base + "states.json")
+          .then(function (r) { return r.json(); })
+          .then(function (d) { return d.states; });
+      }
+      return states;
+    }
+
+    function show() {
+      var k = key();
+      loadStates().then(function (all) {
+        if (k !== key()) { return; } /* a later position won */
+        var st = all[k];
+        if (!st) { return; }
+        if (st.error) { /* an invalid combination: say so, keep the picture */
+          summary.innerHTML = "<b>Not available:</b> " + st.error.replace(/</g, "&lt;");
+          root.setAttribute("data-error", k);
+          return;
+        }
+        root.removeAttribute("data-error");
+        var src = base + st.file;
+        if (img.getAttribute("src") !== src) {
+          var next = new Image();
+          next.onload = function () {
+            if (k !== key()) { return; }
+            img.src = src;
+            root.setAttribute("data-state", k);
+          };
+          next.src = src;
+        } else {
+          root.setAttribute("data-state", k);
+        }
+        summary.innerHTML = st.summary;
+      });
+    }
+
+    function readout(i) {
+      var out = inputs[i].out;
+      if (out) { out.textContent = m.controls[i].labels[idx[i]]; }
+    }
+
+    function moved(i, value) {
+      idx[i] = value;
+      if (m.mode === "axis") {
+        m.controls.forEach(function (c, j) {
+          if (j !== i && idx[j] !== c.default) {
+            idx[j] = c.default;
+            inputs[j].el.value = String(c.default);
+            readout(j);
+          }
+        });
+      }
+      readout(i);
+      show();
+    }
+
+    m.controls.forEach(function (c, i) {
+      var row = document.createElement("label");
+      row.className = "cheap-static-control";
+      var name = document.createElement("span");
+      name.className = "cheap-static-label";
+      name.textContent = c.label;
+      row.appendChild(name);
+      var el, out = null;
+      if (c.kind === "select") {
+        el = document.createElement("select");
+        c.labels.forEach(function (label, j) {
+          var o = document.createElement("option");
+          o.value = String(j);
+          o.textContent = label;
+          el.appendChild(o);
+        });
+      } else {
+        el = document.createElement("input");
+        el.type = "range";
+        el.min = "0";
+        el.max = String(c.labels.length - 1);
+        el.step = "1";
+        out = document.createElement("output");
+        out.className = "cheap-static-value";
+      }
+      el.value = String(c.default);
+      el.setAttribute("data-control", c.name);
+      el.addEventListener("input", function () { moved(i, parseInt(el.value, 10)); });
+      el.addEventListener("change", function () { moved(i, parseInt(el.value, 10)); });
+      row.appendChild(el);
+      if (out) { row.appendChild(out); }
+      box.appendChild(row);
+      inputs.push({ el: el, out: out });
+      readout(i);
+    });
+    var note = document.createElement("div");
+    note.className = "cheap-static-note";
+    note.textContent = m.mode === "axis"
+      ? "Pictures rendered when the book was built; one control moves at a time."
+      : "Pictures rendered when the book was built.";
+    box.appendChild(note);
+
+    function first() { show(); }
+    if ("IntersectionObserver" in window) {
+      var seen = new IntersectionObserver(function (entries) {
+        if (entries.some(function (e) { return e.isIntersecting; })) {
+          seen.disconnect();
+          first();
+        }
+      }, { rootMargin: "400px" });
+      seen.observe(root);
+    } else {
+      first();
+    }
+    root.classList.add("cheap-static-ready");
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll(".cheap-static"), setup);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
