@@ -214,15 +214,34 @@ class Compare:
             self.fmt,
         )
 
+    @property
+    def in_round_off(self) -> bool:
+        """Whether the distance is below 1 % of a non-zero tolerance (round-off level)."""
+        return self.tolerance > 0 and self.error <= self.tolerance / 100
+
+    def shown_measured(self) -> str:
+        """The measured value as the reader sees it (and as it is glued).
+
+        A measured value that should vanish (reference 0) and sits at round-off level is
+        shown as a bound, ``<1e-14``, not as its last digits, which differ between CPUs.
+        """
+        if self.reference == 0.0 and self.in_round_off:
+            return f"<{self.tolerance / 100:.0e}".replace("e-0", "e-")
+        return format_number(self.measured, self.digits, self.fmt)
+
     def text(self, key: str) -> dict[str, str]:
-        """The displayed strings of this comparison."""
-        show = format_number
+        """The displayed strings of this comparison.
+
+        At round-off level the margin is shown as the tolerance itself (it is within 1 %
+        of it), so that the text does not depend on the last digits of the round-off.
+        """
+        margin = self.tolerance if self.in_round_off else self.margin
         return {
             "name": self.name,
-            "measured": show(self.measured, self.digits, self.fmt),
-            "reference": show(self.reference, self.digits, self.fmt),
+            "measured": self.shown_measured(),
+            "reference": format_number(self.reference, self.digits, self.fmt),
             "tolerance": "exact" if self.tolerance == 0 else f"±{self.tolerance:.2g}",
-            "margin": f"{self.margin:+.2g}",
+            "margin": f"{margin:+.2g}",
             "agrees": "agrees" if self.agrees else "disagrees",
             "key": key,
         }
@@ -483,5 +502,5 @@ def check(
                 )
             continue
         glued[c.name] = c.measured
-        glue(f"{claim_id}.{c.name}", format_number(c.measured, c.digits, c.fmt))
+        glue(f"{claim_id}.{c.name}", c.shown_measured())
     return verdict
