@@ -452,7 +452,10 @@ def bond_weight(K: float) -> float:
 
 
 def _edges(name: str, edges: ArrayLike, n: int) -> IntArray:
-    e = check_array(name, edges, dtype=np.int64, ndim=2)
+    raw = np.asarray(edges)
+    if raw.dtype.kind not in "iu":
+        raise TypeError(f"{name} must hold integer site indices, got dtype {raw.dtype}")
+    e = check_array(name, raw, dtype=np.int64, ndim=2)
     if e.shape[1] != 2:
         raise ValueError(f"{name} must have shape (n_edges, 2), got {e.shape}")
     if np.any(e < 0) or np.any(e >= n) or np.any(e[:, 0] == e[:, 1]):
