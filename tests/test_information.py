@@ -7,30 +7,46 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import connected_components
 
 from cheaplib.information import (
+    compressed_bits,
+    compression_ratio,
+    entropy,
+    kl_divergence,
+    mutual_information,
+)
+from cheaplib.markov import (
     animal_hierarchy,
     animal_templates,
     backward_markov_gap,
     chain_joint,
-    compressed_bits,
-    compression_ratio,
-    distillation_curve,
-    entropy,
-    induced_map,
-    is_sufficient,
     joints_to,
-    kl_divergence,
     markov_chain,
-    minimal_sufficient_statistic,
-    mutual_information,
-    optimal_binary_distillation,
+    parity_hierarchy,
     path_joint,
-    posterior,
     sample_chain,
-    statistic_joint,
     transfer_matrix,
 )
+from cheaplib.sufficiency import (
+    best_partition_brute_force,
+    distillation_curve,
+    induced_map,
+    is_sufficient,
+    minimal_sufficient_statistic,
+    optimal_binary_distillation,
+    posterior,
+    statistic_joint,
+)
+
+
+def _mi_bits(pair):
+    # eq. (22) written out directly on a joint table, for derived expectations
+    pair = pair / pair.sum()
+    px, py = pair.sum(axis=0, keepdims=True), pair.sum(axis=1, keepdims=True)
+    pos = pair > 0
+    return float((pair[pos] * np.log2(pair[pos] / (py * px)[pos])).sum())
 
 
 def _h2(p):
@@ -317,9 +333,9 @@ def test_bad_input():
         entropy([0.5, 0.6])
     with pytest.raises(ValueError, match="base"):
         entropy([0.5, 0.5], base=1)
-    with pytest.raises(ValueError, match="2-D"):
+    with pytest.raises(ValueError, match="joint must have 2 dim"):
         mutual_information([0.5, 0.5])
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(ValueError, match="joint must be finite"):
         mutual_information([[np.nan, 0.5], [0.25, 0.25]])
     with pytest.raises(ValueError, match="different shapes"):
         kl_divergence([0.5, 0.5], [0.2, 0.3, 0.5])
@@ -331,9 +347,9 @@ def test_bad_input():
         markov_chain([0.5, 0.5], [np.full((3, 3), 1 / 3)])
     with pytest.raises(TypeError, match="sequence"):
         markov_chain([0.5, 0.5], np.eye(2))
-    with pytest.raises(ValueError, match="level"):
+    with pytest.raises(ValueError, match="j"):
         chain_joint([0.5, 0.5], [np.eye(2)], 0, 2)
-    with pytest.raises(ValueError, match="k must"):
+    with pytest.raises(ValueError, match="k"):
         backward_markov_gap([0.5, 0.5], [np.eye(2)], 0, 2)
     with pytest.raises(ValueError, match="atol"):
         minimal_sufficient_statistic(np.full((2, 2), 0.25), atol=-1)
@@ -354,10 +370,60 @@ def test_bad_input():
 def test_widget_summary_numbers():
     from cheaplib.widgets.hierarchies import hierarchy_summary
 
-    info, stat, support = hierarchy_summary(0.0, 0.2, 7)
-    assert stat.tolist() == [4, 8, 8, 64, 64] and support.tolist() == [2, 8, 8, 64, 64]
-    assert info[0] == pytest.approx(1.0) and info[4] == pytest.approx(info[3])
-    info, stat, _ = hierarchy_summary(0.5, 0.2, 7)
-    assert stat.tolist() == [1, 1, 1, 1, 256] and info[4] == pytest.approx(0.0, abs=1e-12)
-    info, stat, _ = hierarchy_summary(0.05, 1.0, 7)
-    assert stat[0] == 1 and np.allclose(info[1:], 0.0, atol=1e-12)
+    # every expected number derived independently: supports and posteriors from the
+    # brute-force sum over paths, grouped as connected components of near-equal
+    # posteriors instead of by sorting
+    for flip, noise in [(0.0, 0.2), (0.5, 0.2), (0.05, 1.0), (0.05, 0.2)]:
+        info, stat, support = hierarchy_summary(flip, noise, 7)
+        h = animal_hierarchy(trait_noise=noise, shift_range=7, flip=flip)
+        sizes, supports = [], []
+        for i in range(5):
+            pair, (s_i, _) = path_joint(h.p0, h.matrices, [i, 4] if i < 4 else [3, 4])
+            post = pair / pair.sum(axis=0)
+            dist = np.abs(post[:, :, None] - post[:, None, :]).max(axis=0)
+            sizes.append(connected_components(csr_array(dist < 1e-7), directed=False)[0])
+            supports.append(s_i.size)
+        pair0, _ = path_joint(h.p0, h.matrices, [0, 4])
+        expect_info4 = _mi_bits(pair0)
+        sizes[4] = path_joint(h.p0, h.matrices, [4])[1][0].size  # possible observations
+        supports[4] = sizes[4]
+        assert stat.tolist() == sizes and support.tolist() == supports
+        assert info[0] == pytest.approx(_h2(0.5)) and info[4] == pytest.approx(expect_info4)
+
+
+# --- a chain whose sufficient statistics shrink at every stage ----------------------------
+
+
+@pytest.mark.parametrize("flip", [0.0, 0.05, 0.2])
+def test_parity_hierarchy_statistics_are_the_iterated_pairwise_xors(flip):
+    h = parity_hierarchy(3, flip)
+    joints = joints_to(h.p0, h.matrices, 4)
+    x = np.arange(256)
+    stat = x  # T_3: with noise every observation has its own posterior over y_3
+    expected = {3: x}
+    for i in (2, 1, 0):  # pairwise XOR of the previous statistic's bits, done by hand
+        n_bits = 2 ** (i + 1)
+        bits = (stat[:, None] >> np.arange(n_bits)) & 1
+        stat = ((bits[:, 0::2] ^ bits[:, 1::2]) << np.arange(n_bits // 2)).sum(axis=1)
+        expected[i] = stat
+    for i in range(4):
+        T = minimal_sufficient_statistic(joints[i])
+        if flip == 0.0 and i == 3:
+            continue  # noiseless: the observation is y_3 itself, T_3 = x as well
+        induced_map(T, expected[i])
+        induced_map(expected[i], T)  # the same partition
+        assert T.max() + 1 == 2 ** (2**i)
+
+
+def test_brute_force_partitions_agree_with_the_interval_programme():
+    rng = np.random.default_rng(12)
+    for _ in range(5):
+        joint = rng.dirichlet(np.ones(16)).reshape(2, 8)
+        for k in (1, 2, 3, 8):
+            best, labels, tried = best_partition_brute_force(joint, k)
+            opt, _ = optimal_binary_distillation(joint, k)
+            assert best == pytest.approx(opt, abs=1e-12)
+            assert mutual_information(statistic_joint(joint, labels)) == pytest.approx(best)
+            assert labels.max() + 1 <= k
+    # the number of partitions is a Bell number when size >= m: B(8) = 4140
+    assert best_partition_brute_force(rng.dirichlet(np.ones(16)).reshape(2, 8), 8)[2] == 4140

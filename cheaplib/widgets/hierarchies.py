@@ -1,7 +1,7 @@
 """Widget of the hierarchies chapter: noise at each step of a generative hierarchy.
 
 The reader sets the noise of the three random steps of the toy cat-or-dog hierarchy of
-:func:`cheaplib.information.animal_hierarchy` (pixel flips, trait mixing, random placement);
+:func:`cheaplib.markov.animal_hierarchy` (pixel flips, trait mixing, random placement);
 :func:`render_hierarchy_noise` shows the information :math:`I(y_0; y_i)` left at each level
 and the number of values of the minimal sufficient statistic :math:`T_i` of
 :math:`P(y_i|y_4)`, next to the number of possible states of each level.
@@ -11,14 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from cheaplib.information import (
-    animal_hierarchy,
-    chain_joint,
-    joints_to,
-    minimal_sufficient_statistic,
-    mutual_information,
-)
+from cheaplib.information import mutual_information
+from cheaplib.markov import animal_hierarchy, chain_joint, joints_to
 from cheaplib.plotting import new_figure
+from cheaplib.sufficiency import minimal_sufficient_statistic
+from cheaplib.validation import check_int, check_real
 from cheaplib.widgets import RenderResult, Slider, WidgetSpec
 
 __all__ = ["SPECS", "hierarchy_summary", "render_hierarchy_noise"]
@@ -72,13 +69,12 @@ def render_hierarchy_noise(flip: float, trait_noise: float, shift_range: int) ->
     ValueError
         If a value is out of range.
     """
-    if not np.isfinite(flip) or not 0 <= flip <= 0.5 + 1e-12:
-        raise ValueError(f"flip must lie in [0, 0.5], got {flip!r}")
-    if not np.isfinite(trait_noise) or not 0 <= trait_noise <= 1 + 1e-12:
-        raise ValueError(f"trait_noise must lie in [0, 1], got {trait_noise!r}")
-    if isinstance(shift_range, float) and shift_range.is_integer():
-        shift_range = int(shift_range)
-    flip, trait_noise = min(float(flip), 0.5), min(float(trait_noise), 1.0)
+    flip = min(check_real("flip", flip, 0.0, 0.5 + 1e-12), 0.5)
+    trait_noise = min(check_real("trait_noise", trait_noise, 0.0, 1.0 + 1e-12), 1.0)
+    shift: object = shift_range
+    if isinstance(shift, float) and shift.is_integer():
+        shift = int(shift)  # a slider may deliver 3.0
+    shift_range = check_int("shift_range", shift, 0, _N_PIXELS - 1)
     info, stat, support = hierarchy_summary(flip, trait_noise, shift_range)
     levels = np.arange(5)
 
