@@ -27,25 +27,41 @@ Provided:
   :func:`scipy.sparse.csgraph.connected_components`;
 * :func:`majority_block_spins` — Kadanoff's majority-rule block spins;
 * :func:`pseudolikelihood_couplings` — the couplings of a nearest- plus next-nearest-
-  neighbour Ising model fitted to samples (e.g. to block spins) by maximum pseudolikelihood.
+  neighbour Ising model fitted to samples (e.g. to block spins) by maximum pseudolikelihood;
+* :func:`block_spin_flow` — the projected block-spin flow :math:`K \\to K' \\to K''` of
+  several independent Swendsen–Wang chains at once.
+
+Every public function validates its arguments through :mod:`cheaplib.validation`; log
+paths (``log=True``) are computed in log space and do not overflow for large couplings.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import scipy.sparse as sp
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 from scipy.sparse.csgraph import connected_components
 
+from cheaplib._typing import FloatArray, IntArray, SpinArray
+from cheaplib.validation import (
+    MAX_BYTES,
+    MAX_OPERATIONS,
+    check_array,
+    check_budget,
+    check_int,
+    check_real,
+)
 from cheaplib.validation import check_rng as _check_rng
 
 __all__ = [
     "K_CRITICAL",
     "MAX_ENUMERATION_SITES",
     "all_spin_states",
+    "block_spin_flow",
     "bond_sum",
     "decimate_1d",
     "decimation_constant_1d",
@@ -67,49 +83,79 @@ K_CRITICAL = 0.5 * math.log(1.0 + math.sqrt(2.0))
 MAX_ENUMERATION_SITES = 20
 """Largest number of spins :func:`exact_partition_function` enumerates (2**20 states)."""
 
-IntArray = NDArray[np.int8]
-FloatArray = NDArray[np.float64]
-
 
 # --- validation ----------------------------------------------------------------------------
 
 
-def _shape(shape: object, *, min_side: int = 1) -> tuple[int, ...]:
+def _shape(shape: object, *, min_side: int = 1, name: str = "shape") -> tuple[int, ...]:
     if isinstance(shape, int | np.integer) and not isinstance(shape, bool):
-        shape = (int(shape),)
-    if not isinstance(shape, Sequence) or len(shape) not in (1, 2):
-        raise ValueError(f"shape must be (L,) or (L1, L2), got {shape!r}")
-    out = []
-    for side in shape:
-        if isinstance(side, bool) or not isinstance(side, int | np.integer) or side < min_side:
-            raise ValueError(f"lattice sides must be integers >= {min_side}, got {shape!r}")
-        out.append(int(side))
-    return tuple(out)
+        shape = (shape,)
+    if isinstance(shape, str) or not isinstance(shape, Sequence) or len(shape) not in (1, 2):
+        raise ValueError(f"{name} must be (L,) or (L1, L2), got {shape!r}")
+    return tuple(check_int(f"{name} (lattice side)", side, min_side) for side in shape)
 
 
 def _real(name: str, value: object) -> float:
-    try:
-        x = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}") from None
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return x
+    return check_real(name, value)
 
 
-def _spins(spins: ArrayLike, ndim: int) -> IntArray:
+def _spins(spins: ArrayLike, ndim: int, name: str = "spins") -> SpinArray:
     s = np.asarray(spins)
-    if s.ndim < ndim:
-        raise ValueError(f"spins need at least {ndim} lattice axes, got shape {s.shape}")
+    if s.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be an array of +1/-1 numbers, got dtype {s.dtype}")
+    if s.ndim < ndim or s.size == 0:
+        raise ValueError(f"{name} needs at least {ndim} lattice axes, got shape {s.shape}")
     if not np.all((s == 1) | (s == -1)):
-        raise ValueError("spins must be +1 or -1")
+        raise ValueError(f"{name} must be +1 or -1")
     return s.astype(np.int8, copy=False)
+
+
+def _reals(name: str, x: ArrayLike, **kwargs: object) -> FloatArray:
+    """A finite real array (``bool`` refused), via :func:`cheaplib.validation.check_array`."""
+    if np.asarray(x).dtype.kind == "b":
+        raise TypeError(f"{name} must be real, got bool")
+    return check_array(name, x, **kwargs)  # type: ignore[arg-type]
+
+
+def _damped_newton(
+    objective: Callable[[FloatArray], float],
+    grad_hess: Callable[[FloatArray], tuple[FloatArray, FloatArray]],
+    x0: FloatArray,
+    *,
+    max_iter: int,
+    converged: Callable[[FloatArray, FloatArray], bool],
+    ridge: float = 0.0,
+) -> tuple[FloatArray, bool]:
+    """Maximise a concave ``objective`` by Newton steps with a halving line search.
+
+    Shared by :func:`pseudolikelihood_couplings` and :func:`cheaplib.rg.fit_couplings`.
+    Each step solves ``(H + ridge I) d = g`` (``H`` the negated Hessian) and halves the
+    step until the objective does not decrease (at most 34 halvings).  Returns the
+    maximiser and whether it converged: ``converged(x, step)`` held, or no step along the
+    Newton direction increases the objective any more (the maximum at machine precision).
+    """
+    x = np.array(x0, dtype=float)
+    cur = objective(x)
+    for _ in range(max_iter):
+        grad, hess = grad_hess(x)
+        step = np.linalg.solve(hess + ridge * np.eye(len(x)), grad)
+        t = 1.0
+        new = objective(x + step)
+        while new < cur and t > 1e-10:
+            t /= 2
+            new = objective(x + t * step)
+        if new < cur:
+            return x, True
+        x, cur = np.asarray(x + t * step, dtype=np.float64), new
+        if converged(x, np.asarray(t * step, dtype=np.float64)):
+            return x, True
+    return x, False
 
 
 # --- energies and exact sums ---------------------------------------------------------------
 
 
-def bond_sum(spins: ArrayLike, ndim: int = 2) -> NDArray[np.int64]:
+def bond_sum(spins: ArrayLike, ndim: int = 2) -> IntArray:
     """:math:`\\sum_r \\sum_\\mu s_r s_{r+e_\\mu}` over the periodic lattice.
 
     Parameters
@@ -124,8 +170,7 @@ def bond_sum(spins: ArrayLike, ndim: int = 2) -> NDArray[np.int64]:
     numpy.ndarray of int
         One bond sum per configuration (shape of the leading axes).
     """
-    if ndim not in (1, 2):
-        raise ValueError(f"ndim must be 1 or 2, got {ndim!r}")
+    ndim = check_int("ndim", ndim, 1, 2)
     s = _spins(spins, ndim).astype(np.int64)
     axes = tuple(range(s.ndim - ndim, s.ndim))
     total = sum(s * np.roll(s, -1, axis=ax) for ax in axes)
@@ -150,6 +195,7 @@ def ising_energy(spins: ArrayLike, K: float, h: float = 0.0, ndim: int = 2) -> F
         Energies, one per configuration.
     """
     K, h = _real("K", K), _real("h", h)
+    ndim = check_int("ndim", ndim, 1, 2)
     s = _spins(spins, ndim)
     axes = tuple(range(s.ndim - ndim, s.ndim))
     mag = s.astype(np.int64).sum(axis=axes)
@@ -162,16 +208,25 @@ def all_spin_states(n: int) -> IntArray:
     Row ``j`` is the binary expansion of ``j`` (bit ``i`` set means spin ``i`` is -1), so
     row 0 is all +1 and the last row all -1.
 
+    Examples
+    --------
+    >>> all_spin_states(2)
+    array([[ 1,  1],
+           [-1,  1],
+           [ 1, -1],
+           [-1, -1]], dtype=int8)
+
     Raises
     ------
+    TypeError
+        If ``n`` is not an integer.
     ValueError
-        If ``n`` is not an integer in ``[1, MAX_ENUMERATION_SITES]``.
+        If ``n`` is not in ``[1, MAX_ENUMERATION_SITES]``.
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer):
-        raise ValueError(f"n must be an integer, got {n!r}")
-    if not 1 <= n <= MAX_ENUMERATION_SITES:
+    n = check_int("n", n, 1)
+    if n > MAX_ENUMERATION_SITES:
         raise ValueError(
-            f"refusing to enumerate 2**{n} states: at most {MAX_ENUMERATION_SITES} spins "
+            f"refusing to enumerate 2**n = 2**{n} states: at most {MAX_ENUMERATION_SITES} spins "
             f"({2**MAX_ENUMERATION_SITES:,} states) enumerate in about a second"
         )
     idx = np.arange(2 ** int(n), dtype=np.int64)
@@ -217,7 +272,7 @@ def _enumerable(shape: object) -> tuple[tuple[int, ...], int]:
     n = math.prod(shape)
     if n > MAX_ENUMERATION_SITES:
         raise ValueError(
-            f"refusing to enumerate a {shape} lattice: {n} spins means 2**{n} states; "
+            f"refusing to enumerate a shape {shape} lattice: {n} spins means 2**{n} states; "
             f"at most {MAX_ENUMERATION_SITES} spins enumerate in about a second "
             "(use kaufman_partition_function or Monte Carlo for larger lattices)"
         )
@@ -283,6 +338,13 @@ def exact_partition_function(
     float
         :math:`Z` (or :math:`\\ln Z`).
 
+    Examples
+    --------
+    >>> K = 0.37
+    >>> z = exact_partition_function((2, 2), K)
+    >>> abs(z / (2 * math.exp(8 * K) + 12 + 2 * math.exp(-8 * K)) - 1) < 1e-13
+    True
+
     Raises
     ------
     ValueError
@@ -291,7 +353,7 @@ def exact_partition_function(
     """
     shape, _ = _enumerable(shape)
     log_z, _ = _log_weights(shape, K, h)
-    return log_z if log else math.exp(log_z)
+    return log_z if log else _exp("ln Z", log_z)
 
 
 def partition_function_1d(n: int, K: float, h: float = 0.0, *, log: bool = False) -> float:
@@ -314,16 +376,48 @@ def partition_function_1d(n: int, K: float, h: float = 0.0, *, log: bool = False
     -------
     float
         :math:`Z` or :math:`\\ln Z`.
+
+    Examples
+    --------
+    >>> K = 0.37
+    >>> z = partition_function_1d(5, K)
+    >>> abs(z / ((2 * math.cosh(K)) ** 5 + (2 * math.sinh(K)) ** 5) - 1) < 1e-13
+    True
+    >>> round(partition_function_1d(10, 1000.0, log=True), 6)  # 10 K + ln 2, no overflow
+    10000.693147
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
+    n = check_int("n", n, 1)
     K, h = _real("K", K), _real("h", h)
-    lam = np.linalg.eigvalsh(
-        np.array([[math.exp(K + h), math.exp(-K)], [math.exp(-K), math.exp(K - h)]])
-    )
-    lam_max, ratio = lam[1], lam[0] / lam[1]
-    log_z = int(n) * math.log(lam_max) + math.log1p(ratio ** int(n))
-    return log_z if log else math.exp(log_z)
+    # ln lambda_+ = K + ln(cosh h + r), r = sqrt(sinh^2 h + e^{-4K}), and
+    # ratio = lambda_-/lambda_+ = (1 - e^{-4K}) / (cosh h + r)^2, in log space (no overflow)
+    a = abs(h)
+    log_cosh = a + math.log1p(math.exp(-2 * a)) - math.log(2.0)
+    log_sinh2 = -math.inf if a == 0 else 2 * _log_sinh(a)
+    log_r = 0.5 * float(np.logaddexp(log_sinh2, -4 * K))
+    log_den = float(np.logaddexp(log_cosh, log_r))
+    # 1 - |ratio| = 2 r / (cosh h + r) for K > 0 and 2 cosh h / (cosh h + r) for K < 0,
+    # so |ratio|^n = exp(n log1p(-delta)) keeps its precision when |ratio| is close to 1
+    log_delta = math.log(2.0) + (log_r if K > 0 else log_cosh) - log_den
+    if K == 0 or log_delta >= 0.0:  # ratio = 0 (to round-off)
+        tail = 0.0
+    else:
+        log_abs_power = n * math.log1p(-math.exp(log_delta))
+        if K > 0 or n % 2 == 0:
+            tail = math.log1p(math.exp(log_abs_power))
+        else:  # antiferromagnet, odd ring: lambda_-^n < 0
+            if log_delta < -40:  # 1 - |ratio|^n = n delta (1 + O(n delta))
+                tail = math.log(n) + log_delta
+            else:
+                tail = math.log(-math.expm1(log_abs_power))
+    log_z = n * (K + log_den) + tail
+    return log_z if log else _exp("ln Z", log_z)
+
+
+def _exp(what: str, log_value: float) -> float:
+    """``exp(log_value)``, refusing an overflow (the caller should ask for ``log=True``)."""
+    if log_value > 709.0:
+        raise ValueError(f"{what} = {log_value:.6g} overflows a float: pass log=True")
+    return math.exp(log_value)
 
 
 def decimate_1d(K: ArrayLike) -> FloatArray | float:
@@ -344,10 +438,14 @@ def decimate_1d(K: ArrayLike) -> FloatArray | float:
     -------
     float or numpy.ndarray
         :math:`K'`.
+
+    Examples
+    --------
+    >>> K = 0.8
+    >>> abs(math.tanh(decimate_1d(K)) - math.tanh(K) ** 2) < 1e-15
+    True
     """
-    k = np.asarray(K, dtype=float)
-    if not np.all(np.isfinite(k)):
-        raise ValueError("K must be finite")
+    k = _reals("K", K, min_size=0)
     # 0.5 ln cosh 2K, written to avoid overflow for large |K|
     a = 2.0 * np.abs(k)
     out = 0.5 * (a + np.log1p(np.exp(-2.0 * a)) - math.log(2.0))
@@ -400,16 +498,27 @@ def kaufman_partition_function(shape: Sequence[int], K: float, *, log: bool = Fa
     -------
     float
         :math:`Z` or :math:`\\ln Z`.
+
+    Examples
+    --------
+    >>> z4 = kaufman_partition_function((4, 4), 0.3, log=True)
+    >>> abs(z4 - exact_partition_function((4, 4), 0.3, log=True)) < 1e-12
+    True
     """
-    m, n = _shape(shape, min_side=2) if len(tuple(shape)) == 2 else (0, 0)
-    if m == 0:
+    sides = _shape(shape, min_side=2)
+    if len(sides) != 2:
         raise ValueError(f"shape must be (m, n), got {shape!r}")
-    K = _real("K", K)
-    if K <= 0:
-        raise ValueError(f"K must be positive, got {K}")
+    m, n = sides
+    K = check_real("K", K, low=0.0, low_open=True)
+    check_budget("shape", 64 * n, MAX_BYTES)
     k = np.arange(2 * n)
-    c = math.cosh(2 * K) / math.tanh(2 * K) - np.cos(np.pi * k / n)
-    gamma = np.arccosh(np.maximum(c, 1.0))
+    cos = np.cos(np.pi * k / n)
+    log_a = _log_cosh2_over_sinh(2 * K)  # ln(cosh 2K coth 2K)
+    if log_a < 700:
+        gamma = np.arccosh(np.maximum(math.exp(log_a) - cos, 1.0))
+    else:  # arccosh c = ln c + ln(1 + sqrt(1 - c^-2)), c = A - cos with A > e^700
+        log_c = log_a + np.log1p(-cos * math.exp(-log_a))
+        gamma = log_c + np.log1p(np.sqrt(-np.expm1(-2 * log_c)))
     gamma[0] = 2 * K + math.log(math.tanh(K))
     half = m * gamma / 2
     odd, even = half[1::2], half[0::2]
@@ -432,8 +541,20 @@ def kaufman_partition_function(shape: Sequence[int], K: float, *, log: bool = Fa
     total = float(np.sum(signs * np.exp(log_terms - top)))
     if not total > 0:
         raise ValueError("Kaufman sum is not positive (numerical cancellation)")
-    log_z = -math.log(2) + 0.5 * m * n * math.log(2 * math.sinh(2 * K)) + top + math.log(total)
-    return log_z if log else math.exp(log_z)
+    log_2sinh = math.log(2.0) + _log_sinh(2 * K)
+    log_z = -math.log(2) + 0.5 * m * n * log_2sinh + top + math.log(total)
+    return log_z if log else _exp("ln Z", log_z)
+
+
+def _log_sinh(x: float) -> float:
+    """``ln sinh x`` for ``x > 0`` without overflow."""
+    return math.log(math.sinh(x)) if x < 20 else x + math.log1p(-math.exp(-2 * x)) - math.log(2)
+
+
+def _log_cosh2_over_sinh(x: float) -> float:
+    """``ln(cosh^2 x / sinh x)`` for ``x > 0`` without overflow."""
+    log_cosh = x + math.log1p(math.exp(-2 * x)) - math.log(2)
+    return 2 * log_cosh - _log_sinh(x)
 
 
 def onsager_log_z_per_site(K: float, n_grid: int = 512) -> float:
@@ -457,22 +578,39 @@ def onsager_log_z_per_site(K: float, n_grid: int = 512) -> float:
     -------
     float
         :math:`\\ln Z / N`.
+
+    Raises
+    ------
+    ValueError
+        If ``K < 0`` or the grid needs more than :data:`cheaplib.validation.MAX_BYTES`.
+
+    Examples
+    --------
+    >>> f = onsager_log_z_per_site(0.3)
+    >>> abs(f - kaufman_partition_function((256, 256), 0.3, log=True) / 256**2) < 1e-10
+    True
     """
-    K = _real("K", K)
-    if K < 0:
-        raise ValueError(f"K must be >= 0, got {K}")
-    if isinstance(n_grid, bool) or not isinstance(n_grid, int) or n_grid < 8:
-        raise ValueError(f"n_grid must be an integer >= 8, got {n_grid!r}")
+    K = check_real("K", K, low=0.0)
+    n_grid = check_int("n_grid", n_grid, 8)
+    check_budget("n_grid", 3 * 8 * n_grid**2, MAX_BYTES)
     theta = 2 * np.pi * (np.arange(n_grid) + 0.5) / n_grid
     c = np.cos(theta)
-    arg = math.cosh(2 * K) ** 2 - math.sinh(2 * K) * (c[:, None] + c[None, :])
-    return math.log(2.0) + 0.5 * float(np.mean(np.log(arg)))
+    s = c[:, None] + c[None, :]
+    if K == 0:
+        return math.log(2.0)
+    # ln[cosh^2 2K - sinh 2K (c1 + c2)] = ln sinh 2K + ln(A - c1 - c2), A = cosh^2/sinh
+    log_a = _log_cosh2_over_sinh(2 * K)
+    if log_a < 700:
+        log_arg = np.log(math.exp(log_a) - s)
+    else:
+        log_arg = log_a + np.log1p(-s * math.exp(-log_a))
+    return math.log(2.0) + 0.5 * (_log_sinh(2 * K) + float(np.mean(log_arg)))
 
 
 # --- Monte Carlo ---------------------------------------------------------------------------
 
 
-def _neighbour_index(shape: tuple[int, ...]) -> list[NDArray[np.int64]]:
+def _neighbour_index(shape: tuple[int, ...]) -> list[IntArray]:
     idx = np.arange(math.prod(shape)).reshape(shape)
     return [np.roll(idx, -1, axis=ax).ravel() for ax in range(len(shape))]
 
@@ -486,7 +624,8 @@ def swendsen_wang(
     n_burn: int = 50,
     thin: int = 1,
     init: ArrayLike | None = None,
-) -> IntArray:
+    n_chains: int | None = None,
+) -> SpinArray:
     """Samples of the zero-field Ising model by Swendsen–Wang cluster updates.
 
     One sweep: every satisfied bond (equal neighbours) is frozen with probability
@@ -510,35 +649,58 @@ def swendsen_wang(
     thin : int, optional
         Sweeps between stored samples.
     init : array_like, optional
-        Starting configuration (default: random).
+        Starting configuration (default: random); with ``n_chains``, shape
+        ``(n_chains, *shape)``.
+    n_chains : int, optional
+        Run this many independent chains at once (one block-diagonal bond graph, so one
+        call of ``connected_components`` per sweep serves all of them).
 
     Returns
     -------
-    numpy.ndarray of int8, shape ``(n_samples, *shape)``
-        The samples.
+    numpy.ndarray of int8
+        Shape ``(n_samples, *shape)``, or ``(n_chains, n_samples, *shape)``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For a malformed shape, ``K < 0``, counts out of range, or a request whose samples
+        or sweeps exceed :data:`cheaplib.validation.MAX_BYTES` /
+        :data:`cheaplib.validation.MAX_OPERATIONS`.
+
+    Examples
+    --------
+    >>> s = swendsen_wang((8, 8), 0.3, 4, np.random.default_rng(0), n_burn=5)
+    >>> s.shape, s.dtype
+    ((4, 8, 8), dtype('int8'))
     """
     shape = _shape(shape)
-    K = _real("K", K)
-    if K < 0:
-        raise ValueError(f"swendsen_wang needs K >= 0 (ferromagnet), got {K}")
+    K = check_real("K", K, low=0.0)
     rng = _check_rng(rng)
-    for name, val, low in (("n_samples", n_samples, 1), ("n_burn", n_burn, 0), ("thin", thin, 1)):
-        if isinstance(val, bool) or not isinstance(val, int | np.integer) or val < low:
-            raise ValueError(f"{name} must be an integer >= {low}, got {val!r}")
-    n = math.prod(shape)
+    n_samples = check_int("n_samples", n_samples, 1)
+    n_burn = check_int("n_burn", n_burn, 0)
+    thin = check_int("thin", thin, 1)
+    chains = 1 if n_chains is None else check_int("n_chains", n_chains, 1)
+    n_one = math.prod(shape)
+    n = chains * n_one
+    total = n_burn + n_samples * thin
+    check_budget("n_samples", n_samples * n, MAX_BYTES)
+    check_budget(
+        "n_burn, n_samples, thin", total * n * len(shape), MAX_OPERATIONS, unit="operations"
+    )
     if init is None:
         s = rng.choice(np.array([-1, 1], dtype=np.int8), size=n)
     else:
-        s = _spins(init, len(shape))
-        if s.shape != shape:
-            raise ValueError(f"init must have shape {shape}, got {s.shape}")
+        want = shape if n_chains is None else (chains, *shape)
+        s = _spins(init, len(shape), "init")
+        if s.shape != want:
+            raise ValueError(f"init must have shape {want}, got {s.shape}")
         s = s.ravel().copy()
-    nbrs = _neighbour_index(shape)
+    offsets = np.repeat(np.arange(chains) * n_one, n_one)
+    nbrs = [np.tile(nb, chains) + offsets for nb in _neighbour_index(shape)]
     rows = np.concatenate([np.arange(n)] * len(nbrs))
     cols = np.concatenate(nbrs)
     p_freeze = -math.expm1(-2.0 * K)
-    out = np.empty((int(n_samples), n), dtype=np.int8)
-    total = int(n_burn) + int(n_samples) * int(thin)
+    out = np.empty((n_samples, n), dtype=np.int8)
     for sweep in range(total):  # sweeps are sequential by nature; each is vectorised
         frozen = (s[rows] == s[cols]) & (rng.random(rows.size) < p_freeze)
         graph = sp.coo_matrix(
@@ -547,14 +709,17 @@ def swendsen_wang(
         )
         n_clusters, labels = connected_components(graph, directed=False)
         s = rng.choice(np.array([-1, 1], dtype=np.int8), size=n_clusters)[labels]
-        done = sweep - int(n_burn)
-        if done >= 0 and (done + 1) % int(thin) == 0:
-            out[done // int(thin)] = s
-    return out.reshape(int(n_samples), *shape)
+        done = sweep - n_burn
+        if done >= 0 and (done + 1) % thin == 0:
+            out[done // thin] = s
+    if n_chains is None:
+        return out.reshape(n_samples, *shape)
+    return np.moveaxis(out.reshape(n_samples, chains, *shape), 1, 0)
 
 
 def nn_correlation(spins: ArrayLike, ndim: int = 2) -> FloatArray | float:
     """Mean nearest-neighbour correlation :math:`\\langle s_r s_{r+e_\\mu}\\rangle` per state."""
+    ndim = check_int("ndim", ndim, 1, 2)
     s = _spins(spins, ndim)
     lattice = s.shape[s.ndim - ndim :]
     out = bond_sum(s, ndim) / (ndim * math.prod(lattice))
@@ -584,12 +749,11 @@ def majority_block_spins(
     numpy.ndarray of int8, shape ``(..., L1 // b, L2 // b)``
         The block spins.
     """
-    if isinstance(b, bool) or not isinstance(b, int | np.integer) or b < 1:
-        raise ValueError(f"b must be a positive integer, got {b!r}")
+    b = check_int("b", b, 1)
     s = _spins(spins, 2)
     L1, L2 = s.shape[-2:]
     if L1 % b or L2 % b:
-        raise ValueError(f"lattice {L1}x{L2} is not divisible into {b}x{b} blocks")
+        raise ValueError(f"spins: lattice {L1}x{L2} is not divisible into b x b = {b}x{b} blocks")
     lead = s.shape[:-2]
     blocks = s.reshape(*lead, L1 // b, b, L2 // b, b).astype(np.int64)
     total = blocks.sum(axis=(-3, -1))
@@ -624,7 +788,8 @@ def pseudolikelihood_couplings(
     nnn : bool, optional
         Fit the diagonal coupling :math:`K_2` too (else only :math:`K_1`).
     n_iter : int, optional
-        Maximum Newton iterations.
+        Maximum Newton iterations (``>= 1``); a fit that has not converged by then
+        raises a :class:`RuntimeWarning` naming ``n_iter``.
 
     Returns
     -------
@@ -635,13 +800,24 @@ def pseudolikelihood_couplings(
     ------
     ValueError
         For malformed samples, or samples that are all aligned (the fit diverges).
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> S = swendsen_wang((32, 32), 0.3, 40, rng, n_burn=10)
+    >>> k1 = pseudolikelihood_couplings(S, nnn=False)[0]
+    >>> bool(abs(k1 / 0.3 - 1) < 0.03)
+    True
     """
-    s = _spins(samples, 2)
+    n_iter = check_int("n_iter", n_iter, 1)
+    if not isinstance(nnn, bool | np.bool_):
+        raise TypeError(f"nnn must be a bool, got {type(nnn).__name__}")
+    s = _spins(samples, 2, "samples")
     if s.ndim != 3 or min(s.shape[1:]) < 3:
         raise ValueError(f"samples must have shape (n, L1, L2) with sides >= 3, got {s.shape}")
     x = s.astype(np.int8)
 
-    def _shift(a: IntArray, d1: int, d2: int) -> IntArray:
+    def _shift(a: SpinArray, d1: int, d2: int) -> SpinArray:
         return np.roll(np.roll(a, d1, axis=1), d2, axis=2)
 
     f1 = _shift(x, 1, 0) + _shift(x, -1, 0) + _shift(x, 0, 1) + _shift(x, 0, -1)
@@ -665,21 +841,88 @@ def pseudolikelihood_couplings(
         # sum over sites of ln p(s_r | rest) = g.K - ln(2 cosh g.K), written stably
         return float(w @ (u - np.logaddexp(u, -u)))
 
-    theta = np.zeros(G.shape[1])
-    cur = objective(theta)
-    for _ in range(int(n_iter)):  # damped Newton on a concave function
-        t = np.tanh(G @ theta)
-        grad = G.T @ (w * (1.0 - t))
-        hess = (G * (w * (1.0 - t**2))[:, None]).T @ G
-        step = np.linalg.solve(hess + 1e-12 * np.eye(len(theta)), grad)
-        scale = 1.0
-        new = objective(theta + step)
-        while new < cur and scale > 1e-8:
-            scale /= 2
-            new = objective(theta + scale * step)
-        if new < cur:
-            break
-        theta, cur = theta + scale * step, new
-        if np.max(np.abs(scale * step)) < 1e-12:
-            break
+    def grad_hess(th: FloatArray) -> tuple[FloatArray, FloatArray]:
+        t = np.tanh(G @ th)
+        return G.T @ (w * (1.0 - t)), (G * (w * (1.0 - t**2))[:, None]).T @ G
+
+    theta, ok = _damped_newton(
+        objective,
+        grad_hess,
+        np.zeros(G.shape[1]),
+        max_iter=n_iter,
+        converged=lambda th, step: bool(np.max(np.abs(step)) < 1e-12),
+        ridge=1e-12,
+    )
+    if not ok:
+        warnings.warn(
+            f"pseudolikelihood fit did not converge in n_iter = {n_iter} Newton steps",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     return theta
+
+
+def block_spin_flow(
+    L: int,
+    K: ArrayLike,
+    rng: np.random.Generator,
+    *,
+    b: int = 3,
+    n_levels: int = 2,
+    n_chains: int = 8,
+    n_samples: int = 40,
+    n_burn: int = 20,
+) -> FloatArray:
+    """The projected majority-rule flow :math:`K \\to K^{(1)} \\to K^{(2)} \\dots` of a 2-D torus.
+
+    For each coupling in ``K``, ``n_chains`` independent Swendsen–Wang chains on an
+    ``L x L`` torus (all run at once, :func:`swendsen_wang` with ``n_chains``) give
+    ``n_samples`` configurations each; they are blocked ``n_levels`` times with
+    :func:`majority_block_spins` (``b x b`` blocks) and, at every level, projected on a
+    nearest-neighbour coupling by :func:`pseudolikelihood_couplings`.  Chains are fitted
+    separately, so the spread over chains is the statistical error of one chain.
+
+    Parameters
+    ----------
+    L : int
+        Lattice side, divisible by ``b**n_levels`` with a coarsest side ``>= 3``.
+    K : array_like
+        Couplings of the samples (``>= 0``), 1-D.
+    rng : numpy.random.Generator
+        Source of randomness (one stream for all chains).
+    b, n_levels, n_chains, n_samples, n_burn : int, optional
+        Block side, number of blockings, chains, samples per chain, burn-in sweeps.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(n_chains, len(K), n_levels + 1)``
+        Fitted couplings; ``[..., 0]`` is the fit to the unblocked samples.
+
+    Examples
+    --------
+    >>> flow = block_spin_flow(27, [0.3], np.random.default_rng(0), n_chains=2,
+    ...                        n_samples=10, n_levels=1)
+    >>> flow.shape
+    (2, 1, 2)
+    """
+    L = check_int("L", L, 3)
+    b = check_int("b", b, 2)
+    n_levels = check_int("n_levels", n_levels, 0)
+    n_chains = check_int("n_chains", n_chains, 1)
+    ks = _reals("K", K, ndim=1)
+    if np.any(ks < 0):
+        raise ValueError("K must be >= 0 (ferromagnet)")
+    coarsest = L // b**n_levels
+    if L % b**n_levels or coarsest < 3:
+        raise ValueError(
+            f"L = {L} must be divisible by b**n_levels = {b**n_levels} with a coarsest side >= 3"
+        )
+    out = np.empty((n_chains, ks.size, n_levels + 1))
+    for j, k in enumerate(ks):  # one vectorised multi-chain run per coupling
+        S = swendsen_wang((L, L), float(k), n_samples, rng, n_burn=n_burn, n_chains=n_chains)
+        for level in range(n_levels + 1):
+            for c in range(n_chains):
+                out[c, j, level] = pseudolikelihood_couplings(S[c], nnn=False)[0]
+            if level < n_levels:
+                S = majority_block_spins(S, b)  # type: ignore[assignment]
+    return out

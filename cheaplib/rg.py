@@ -53,6 +53,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import log_expit, logsumexp
 
+from cheaplib._typing import FloatArray
+from cheaplib.ising import _damped_newton
+from cheaplib.validation import (
+    MAX_BYTES,
+    check_array,
+    check_budget,
+    check_choice,
+    check_int,
+    check_real,
+)
 from cheaplib.validation import check_rng as _check_rng
 
 __all__ = [
@@ -64,6 +74,8 @@ __all__ = [
     "coarse_grain",
     "coarse_spectrum",
     "counterexample",
+    "fisher_information",
+    "fisher_information_kept",
     "fit_couplings",
     "fit_rbm",
     "gaussian_energy",
@@ -81,8 +93,6 @@ __all__ = [
     "trace_condition",
 ]
 
-FloatArray = NDArray[np.float64]
-
 MAX_FIELD_SITES = 4096 * 4096
 """Largest lattice :func:`gaussian_field` samples."""
 
@@ -91,37 +101,29 @@ MAX_FIELD_SITES = 4096 * 4096
 
 
 def _shape2(shape: object) -> tuple[int, int]:
-    if not isinstance(shape, Sequence) or len(shape) != 2:
+    if isinstance(shape, str) or not isinstance(shape, Sequence) or len(shape) != 2:
         raise ValueError(f"shape must be a pair (L1, L2), got {shape!r}")
-    out = []
-    for side in shape:
-        if isinstance(side, bool) or not isinstance(side, int | np.integer) or side < 2:
-            raise ValueError(f"lattice sides must be integers >= 2, got {shape!r}")
-        out.append(int(side))
-    if out[0] * out[1] > MAX_FIELD_SITES:
-        raise ValueError(f"lattice {shape} is larger than {MAX_FIELD_SITES:,} sites")
-    return out[0], out[1]
+    L1, L2 = (check_int("shape (lattice side)", side, 2) for side in shape)
+    if L1 * L2 > MAX_FIELD_SITES:
+        raise ValueError(f"shape {shape} is larger than {MAX_FIELD_SITES:,} sites")
+    return L1, L2
 
 
 def _couplings(y: ArrayLike) -> FloatArray:
-    arr = np.atleast_1d(np.asarray(y, dtype=float))
-    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
-        raise ValueError(f"y must be a non-empty 1-D array of finite couplings, got {y!r}")
-    return arr
+    raw = np.asarray(y)
+    if raw.dtype.kind == "b":
+        raise TypeError("y must be real couplings, got bool")
+    return check_array("y", np.atleast_1d(raw), ndim=1)
 
 
 def _int(name: str, value: object, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
+    return check_int(name, value, low)
 
 
-def _field(field: ArrayLike) -> FloatArray:
-    f = np.asarray(field, dtype=float)
+def _field(field: ArrayLike, name: str = "field") -> FloatArray:
+    f = check_array(name, field)
     if f.ndim < 2 or min(f.shape[-2:]) < 2:
-        raise ValueError(f"field must have shape (..., L1, L2) with sides >= 2, got {f.shape}")
-    if not np.all(np.isfinite(f)):
-        raise ValueError("field must be finite")
+        raise ValueError(f"{name} must have shape (..., L1, L2) with sides >= 2, got {f.shape}")
     return f
 
 
@@ -144,7 +146,7 @@ def spectrum_energy(shape: Sequence[int], y: ArrayLike) -> FloatArray:
     """:math:`E_y(k) = \\sum_i y_i\\lambda(k)^i`, the Fourier symbol of eq. (23)."""
     y = _couplings(y)
     lam = lattice_symbol(shape)
-    return np.polynomial.polynomial.polyval(lam, y)
+    return np.asarray(np.polynomial.polynomial.polyval(lam, y), dtype=np.float64)
 
 
 def gaussian_energy(field: ArrayLike, y: ArrayLike) -> FloatArray | float:
@@ -221,10 +223,11 @@ def gaussian_field(
     E = spectrum_energy(shape, y)
     if not np.all(E > 0):
         raise ValueError(
-            "E_y(k) = sum_i y_i lambda(k)^i must be > 0 at every wave vector "
+            "y: E_y(k) = sum_i y_i lambda(k)^i must be > 0 at every wave vector "
             f"(min {E.min():.3g}); e.g. take y0 > 0 and y_i >= 0"
         )
     n = 1 if n_fields is None else _int("n_fields", n_fields, 1)
+    check_budget("n_fields", 4 * 8.0 * n * E.size, MAX_BYTES)
     w = rng.standard_normal((n, *E.shape))
     half = E[:, : E.shape[1] // 2 + 1]  # real FFT: E(k) = E(-k), half the work
     x = np.fft.irfft2(np.fft.rfft2(w) / np.sqrt(2 * half), s=E.shape)
@@ -250,7 +253,7 @@ def block_average(field: ArrayLike, b: int) -> FloatArray:
     x = _field(field)
     L1, L2 = x.shape[-2:]
     if L1 % b or L2 % b:
-        raise ValueError(f"lattice {L1}x{L2} is not divisible into {b}x{b} blocks")
+        raise ValueError(f"field: lattice {L1}x{L2} is not divisible into b x b = {b}x{b} blocks")
     return x.reshape(*x.shape[:-2], L1 // b, b, L2 // b, b).mean(axis=(-3, -1))
 
 
@@ -291,47 +294,64 @@ def coarse_spectrum(shape: Sequence[int], y: ArrayLike, b: int) -> FloatArray:
     L1, L2 = _shape2(shape)
     b = _int("b", b, 1)
     if L1 % b or L2 % b:
-        raise ValueError(f"lattice {L1}x{L2} is not divisible into {b}x{b} blocks")
+        raise ValueError(f"shape {L1}x{L2} is not divisible into b x b = {b}x{b} blocks")
     E = spectrum_energy((L1, L2), y)
     if not np.all(E > 0):
-        raise ValueError("E_y(k) must be > 0 at every wave vector")
+        raise ValueError("y: E_y(k) must be > 0 at every wave vector")
     k1 = 2 * np.pi * np.fft.fftfreq(L1)
     k2 = 2 * np.pi * np.fft.fftfreq(L2)
 
-    def box2(k: FloatArray) -> FloatArray:
-        # |b^-1 sum_{j<b} e^{ikj}|^2 = sin^2(bk/2) / (b^2 sin^2(k/2)), = 1 at k = 0
-        s = np.sin(k / 2)
-        safe = np.where(np.abs(s) < 1e-300, 1.0, s)
-        return np.where(np.abs(s) < 1e-300, 1.0, np.sin(b * k / 2) ** 2 / (b * safe) ** 2)
-
-    weight = box2(k1)[:, None] * box2(k2)[None, :] / (2 * E)
+    weight = _box2(k1, b)[:, None] * _box2(k2, b)[None, :] / (2 * E)
     # fine index n maps to coarse index n mod (L/b): sum the b aliases on each axis
     c1, c2 = L1 // b, L2 // b
     return weight.reshape(b, c1, b, c2).sum(axis=(0, 2)) / b**2
 
 
-def _fit(P: FloatArray, n_terms: int, lam_max: float) -> tuple[FloatArray, FloatArray]:
+def _symbol(shape: tuple[int, int], symbol: str) -> FloatArray:
+    """The variable the couplings multiply: the lattice ``λ(q)`` or the continuum ``|q|²``."""
+    if symbol == "lattice":
+        return lattice_symbol(shape)
+    q1 = 2 * np.pi * np.fft.fftfreq(shape[0])
+    q2 = 2 * np.pi * np.fft.fftfreq(shape[1])
+    return q1[:, None] ** 2 + q2[None, :] ** 2
+
+
+def _box2(k: NDArray[Any], b: int) -> FloatArray:
+    """``|b^-1 sum_{j<b} e^{ikj}|^2 = sin^2(bk/2) / (b^2 sin^2(k/2))`` (1 at ``k = 0``)."""
+    s = np.sin(k / 2)
+    safe = np.where(np.abs(s) < 1e-300, 1.0, s)
+    return np.where(np.abs(s) < 1e-300, 1.0, np.sin(b * k / 2) ** 2 / (b * safe) ** 2)
+
+
+def _fit(
+    P: FloatArray, n_terms: int, lam_max: float, symbol: str = "lattice"
+) -> tuple[FloatArray, FloatArray]:
     """Maximum-likelihood couplings and the information matrix (see :func:`fit_couplings`)."""
-    if P.ndim != 2 or not np.all(np.isfinite(P)) or np.any(P < 0):
-        raise ValueError("spectrum must be a finite, non-negative 2-D array")
-    n_terms = _int("n_terms", n_terms, 1)
-    if n_terms > 4:
-        raise ValueError(f"n_terms must be <= 4, got {n_terms}")
-    if isinstance(lam_max, bool) or not isinstance(lam_max, int | float) or not 0 < lam_max <= 8:
-        raise ValueError(f"lam_max must lie in (0, 8], got {lam_max!r}")
-    lam = lattice_symbol(P.shape)
+    P = check_array("spectrum", P, ndim=2)
+    if np.any(P < 0):
+        raise ValueError("spectrum must be non-negative")
+    n_terms = check_int("n_terms", n_terms, 1, 4)
+    lam_max = check_real("lam_max", lam_max, 0.0, 8.0, low_open=True)
+    symbol = check_choice("symbol", symbol, ("lattice", "continuum"))
+    if min(P.shape) < 2:
+        raise ValueError(f"spectrum must have sides >= 2, got shape {P.shape}")
+    lam = _symbol((P.shape[0], P.shape[1]), symbol)
     mask = lam <= lam_max
     if int(mask.sum()) < 3 * n_terms:
         raise ValueError(
-            f"only {int(mask.sum())} modes have lambda <= {lam_max}: too few to fit "
-            f"{n_terms} couplings (use a larger field or window)"
+            f"only {int(mask.sum())} modes have lambda <= lam_max = {lam_max}: too few to fit "
+            f"n_terms = {n_terms} couplings (use a larger field or window)"
         )
     phi = lam[mask][:, None] ** np.arange(n_terms)[None, :]
     p = P[mask]
-    if not np.any(p > 0):
-        raise ValueError("the spectrum vanishes in the window")
+    zero = int(np.count_nonzero(p == 0))
+    if zero:
+        raise ValueError(
+            f"spectrum vanishes at {zero} of the {p.size} modes with lambda <= lam_max "
+            "(a constant or degenerate field): the couplings are not identifiable"
+        )
     # start: weighted least squares for 1/(2P); then damped Newton on the likelihood
-    target = 1.0 / (2 * np.maximum(p, p[p > 0].min()))
+    target = 1.0 / (2 * p)
     y, *_ = np.linalg.lstsq(phi / target[:, None], np.ones_like(target), rcond=None)
     if not np.all(phi @ y > 0):
         y = np.zeros(n_terms)
@@ -341,27 +361,31 @@ def _fit(P: FloatArray, n_terms: int, lam_max: float) -> tuple[FloatArray, Float
         E = phi @ yy
         return -np.inf if np.any(E <= 0) else float(np.sum(np.log(E) - 2 * E * p))
 
-    cur = loglik(y)
-    for _ in range(100):  # Newton iterations on a concave function (converges in ~5-10)
-        E = phi @ y
-        grad = phi.T @ (1 / E - 2 * p)
-        hess = (phi / E[:, None] ** 2).T @ phi
-        step = np.linalg.solve(hess, grad)
-        t = 1.0
-        new = loglik(y + step)
-        while new < cur and t > 1e-10:
-            t /= 2
-            new = loglik(y + t * step)
-        if new < cur:
-            break
-        y, cur = y + t * step, new
-        if np.max(np.abs(t * step) / (np.abs(y) + 1e-300)) < 1e-13:
-            break
+    def grad_hess(yy: FloatArray) -> tuple[FloatArray, FloatArray]:
+        E = phi @ yy
+        return phi.T @ (1 / E - 2 * p), (phi / E[:, None] ** 2).T @ phi
+
+    y, ok = _damped_newton(
+        loglik,
+        grad_hess,
+        np.asarray(y, dtype=np.float64),
+        max_iter=100,
+        converged=lambda yy, step: bool(np.max(np.abs(step) / (np.abs(yy) + 1e-300)) < 1e-13),
+    )
     E = phi @ y
-    return y, (phi / E[:, None] ** 2).T @ phi
+    info = (phi / E[:, None] ** 2).T @ phi
+    d = np.sqrt(np.diag(info))
+    if not ok or not np.all(np.isfinite(y)) or np.linalg.cond(info / np.outer(d, d)) > 1e14:
+        raise ValueError(
+            "spectrum: the maximum-likelihood fit of the couplings did not converge "
+            "(degenerate spectrum for this n_terms and lam_max)"
+        )
+    return y, info
 
 
-def fit_couplings(spectrum: ArrayLike, n_terms: int, lam_max: float = 1.0) -> FloatArray:
+def fit_couplings(
+    spectrum: ArrayLike, n_terms: int, lam_max: float = 1.0, *, symbol: str = "lattice"
+) -> FloatArray:
     """Couplings :math:`y_0..y_{n-1}` whose :math:`1/(2E_y)` fits a spectrum at long wavelengths.
 
     Maximum likelihood for independent Gaussian modes: each :math:`|\\hat x_q|^2/N` has
@@ -380,6 +404,10 @@ def fit_couplings(spectrum: ArrayLike, n_terms: int, lam_max: float = 1.0) -> Fl
     lam_max : float, optional
         Long-wavelength window :math:`\\lambda(q) \\le` ``lam_max`` (lattice units of the
         field whose spectrum this is; ``lam_max = 1`` is :math:`|q| \\lesssim 1`).
+    symbol : {"lattice", "continuum"}, optional
+        The variable the couplings multiply: the lattice symbol
+        :math:`\\lambda(q) = \\sum_\\mu 4\\sin^2(q_\\mu/2)` of eq. (23) on the lattice
+        (default), or the continuum :math:`|q|^2` with :math:`q_\\mu\\in(-\\pi, \\pi]`.
 
     Returns
     -------
@@ -389,13 +417,25 @@ def fit_couplings(spectrum: ArrayLike, n_terms: int, lam_max: float = 1.0) -> Fl
     Raises
     ------
     ValueError
-        For a malformed spectrum, ``n_terms`` outside 1..4, or too few modes in the window.
+        For a malformed spectrum, ``n_terms`` outside 1..4, too few modes in the window,
+        a spectrum that vanishes in the window, or a fit that does not converge.
+
+    Examples
+    --------
+    >>> y = fit_couplings(coarse_spectrum((64, 64), [0.1, 1.0, 0.5], 1), 3)
+    >>> np.allclose(y, [0.1, 1.0, 0.5], rtol=1e-10)
+    True
     """
-    return _fit(np.asarray(spectrum, dtype=float), n_terms, lam_max)[0]
+    return _fit(np.asarray(spectrum), n_terms, lam_max, symbol)[0]
 
 
 def measure_couplings(
-    field: ArrayLike, n_terms: int, lam_max: float = 1.0, *, return_stderr: bool = False
+    field: ArrayLike,
+    n_terms: int,
+    lam_max: float = 1.0,
+    *,
+    return_stderr: bool = False,
+    symbol: str = "lattice",
 ) -> FloatArray | tuple[FloatArray, FloatArray]:
     """Measure the couplings of eq. (23) from one or more fields (their long-wavelength spectrum).
 
@@ -410,37 +450,151 @@ def measure_couplings(
     return_stderr : bool, optional
         Also return standard errors from the inverse Fisher information (the modes
         :math:`q` and :math:`-q` of a real field are one mode, hence a factor 2).
+    symbol : {"lattice", "continuum"}, optional
+        As in :func:`fit_couplings`.
 
     Returns
     -------
     numpy.ndarray or (numpy.ndarray, numpy.ndarray)
         Maximum-likelihood couplings (see :func:`fit_couplings`), and their standard errors.
+
+    Raises
+    ------
+    ValueError
+        As :func:`fit_couplings`; e.g. a constant field, whose spectrum vanishes at every
+        mode but ``q = 0``, is refused instead of returning meaningless couplings.
+
+    Examples
+    --------
+    >>> x = gaussian_field((128, 128), [0.1, 1.0], np.random.default_rng(0), n_fields=4)
+    >>> y, se = measure_couplings(x, 2, return_stderr=True)
+    >>> bool(np.all(np.abs(y - [0.1, 1.0]) < 4 * se))
+    True
     """
     x = _field(field)
     n_fields = int(np.prod(x.shape[:-2])) if x.ndim > 2 else 1
-    y, info = _fit(power_spectrum(x), n_terms, lam_max)
+    if not isinstance(return_stderr, bool | np.bool_):
+        raise TypeError("return_stderr must be a bool")
+    try:
+        y, info = _fit(power_spectrum(x), n_terms, lam_max, symbol)
+    except ValueError as err:
+        raise ValueError(f"field: {err}") from None
     if not return_stderr:
         return y
     cov = 2.0 * np.linalg.inv(info) / n_fields
     return y, np.sqrt(np.diag(cov))
 
 
+def fisher_information(shape: Sequence[int], y: ArrayLike, b: int) -> tuple[FloatArray, FloatArray]:
+    """Exact Fisher information about the couplings held by a field and by its block means.
+
+    For the Gaussian field of eq. (23) the precision matrix is :math:`2A(y)` with
+    eigenvalues :math:`2E_y(k)`, so the information about :math:`y_i, y_j` held by the
+    fine field is
+
+    .. math:: I_{ij} = \\tfrac12 \\sum_k \\frac{\\lambda(k)^{i}\\lambda(k)^{j}}{E_y(k)^2} .
+
+    The block-averaged field (:func:`block_average`) is Gaussian and translation invariant
+    on the coarse lattice with spectrum :math:`P'(q)` (:func:`coarse_spectrum`), so
+
+    .. math:: I'_{ij} = \\tfrac12 \\sum_q
+              \\frac{\\partial_i P'(q)\\,\\partial_j P'(q)}{P'(q)^2}, \\qquad
+              \\partial_i P'(q) = -b^{-2}\\sum_m |B(k_m)|^2
+              \\frac{\\lambda(k_m)^i}{2E_y(k_m)^2} .
+
+    By the data-processing inequality :math:`I' \\preceq I`.
+
+    Parameters
+    ----------
+    shape : (int, int)
+        Fine lattice, sides divisible by ``b``.
+    y : array_like
+        Couplings :math:`(y_0, y_1, \\dots)` with :math:`E_y(k) > 0` everywhere.
+    b : int
+        Block side.
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        :math:`I` (fine field) and :math:`I'` (block means), each ``(len(y), len(y))``.
+    """
+    L1, L2 = _shape2(shape)
+    b = check_int("b", b, 1)
+    if L1 % b or L2 % b:
+        raise ValueError(f"shape {L1}x{L2} is not divisible into b x b = {b}x{b} blocks")
+    y = _couplings(y)
+    check_budget("shape", 8.0 * L1 * L2 * (3 * y.size + 4), MAX_BYTES)
+    lam = lattice_symbol((L1, L2))
+    E = np.polynomial.polynomial.polyval(lam, y)
+    if not np.all(E > 0):
+        raise ValueError("y: E_y(k) must be > 0 at every wave vector")
+    phi = lam[None, :, :] ** np.arange(y.size)[:, None, None] / E  # lambda^i / E
+    fine = 0.5 * np.einsum("ixy,jxy->ij", phi, phi)
+    k1 = 2 * np.pi * np.fft.fftfreq(L1)
+    k2 = 2 * np.pi * np.fft.fftfreq(L2)
+    w = _box2(k1, b)[:, None] * _box2(k2, b)[None, :]
+    c1, c2 = L1 // b, L2 // b
+
+    def alias(a: FloatArray) -> FloatArray:
+        return a.reshape(*a.shape[:-2], b, c1, b, c2).sum(axis=(-4, -2)) / b**2
+
+    P = alias(w / (2 * E))
+    dP = alias(-w * phi / (2 * E))
+    coarse = 0.5 * np.einsum("ixy,jxy->ij", dP / P, dP / P)
+    return fine, coarse
+
+
+def fisher_information_kept(shape: Sequence[int], y: ArrayLike, b: int) -> FloatArray:
+    """Fraction of the Fisher information about each coupling that block averaging keeps.
+
+    ``I'_ii / I_ii`` from :func:`fisher_information`: how well the ``b x b`` block means
+    of one field determine :math:`y_i` (the other couplings known), relative to the fine
+    field.  A fraction near 1 means the block means are a nearly sufficient statistic for
+    that coupling.
+
+    Parameters
+    ----------
+    shape : (int, int)
+        Fine lattice, sides divisible by ``b``.
+    y : array_like
+        Couplings, e.g. ``(y0, y1, y2)``.
+    b : int
+        Block side.
+
+    Returns
+    -------
+    numpy.ndarray, shape ``(len(y),)``
+        The fractions, each in ``[0, 1]``.
+
+    Examples
+    --------
+    >>> kept = fisher_information_kept((64, 64), [0.01, 1.0, 1.0], 4)
+    >>> bool(kept[0] > 0.9 and kept[2] < 0.05)
+    True
+    """
+    fine, coarse = fisher_information(shape, y, b)
+    return np.diag(coarse) / np.diag(fine)
+
+
 # --- Appendix B and the trace condition ----------------------------------------------------
 
 
 def _energies(name: str, a: ArrayLike) -> FloatArray:
-    arr = np.asarray(a, dtype=float)
+    if np.asarray(a).dtype.kind == "b":
+        raise TypeError(f"{name} must be real energies, got bool")
+    arr = check_array(name, a, min_size=0)
     if arr.ndim != 1 or arr.size < 2:
         raise ValueError(
             f"{name} must be a 1-D array over at least 2 states, got shape {arr.shape}"
         )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite")
     return arr
 
 
 def _coupling_table(T: ArrayLike) -> FloatArray:
-    arr = np.asarray(T, dtype=float)
+    raw = np.asarray(T)
+    if raw.dtype.kind not in "iuf":
+        raise TypeError(f"T must be a real table, got dtype {raw.dtype}")
+    arr = raw.astype(float)
     if arr.ndim != 2 or min(arr.shape) < 1:
         raise ValueError(f"T must be a 2-D table T[v, h], got shape {arr.shape}")
     if np.any(np.isnan(arr)) or np.any(arr == np.inf):
@@ -483,7 +637,8 @@ def coarse_grain(H: ArrayLike, T: ArrayLike) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``Z`` and ``Z_tot`` (partition functions), ``p`` (:math:`e^{-H}/Z`), ``p_tilde``
+        ``log_Z`` and ``log_Z_tot`` (logarithms of the partition functions, computed by
+        log-sum-exp so that large energies do not overflow), ``p`` (:math:`e^{-H}/Z`), ``p_tilde``
         (:math:`\\sum_h\\tilde p(v,h)`), ``p_h`` (the coarse marginal), ``H_rg``
         (:math:`-\\ln\\sum_v e^{-H(v)+T(v,h)}`, the renormalised Hamiltonian),
         ``trace`` (:func:`trace_condition`), ``kl`` (:math:`D(p\\|\\tilde p)` in nats) and
@@ -502,12 +657,12 @@ def coarse_grain(H: ArrayLike, T: ArrayLike) -> dict[str, Any]:
     p = np.exp(-H - log_z)
     p_tilde = np.exp(log_pv)
     pj = np.exp(log_pj)
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"):
         mi_terms = np.where(pj > 0, pj * (log_pj - log_pv[:, None] - log_ph[None, :]), 0.0)
         kl_terms = np.where(p > 0, p * (np.log(p) - log_pv), 0.0)
     return {
-        "Z": math.exp(log_z),
-        "Z_tot": math.exp(log_z_tot),
+        "log_Z": log_z,
+        "log_Z_tot": log_z_tot,
         "p": p,
         "p_tilde": p_tilde,
         "p_h": np.exp(log_ph),
@@ -539,9 +694,20 @@ def counterexample(H: ArrayLike, K: ArrayLike) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``Z``, ``Z_tot``, ``Z_tilde``, ``p``, ``p_tilde`` (arrays over states), ``H_joint``
+        ``log_Z``, ``log_Z_tot``, ``log_Z_tilde`` (logarithms, by log-sum-exp), ``p``,
+        ``p_tilde`` (arrays over states), ``H_joint``
         (the table :math:`H(x,x')`), ``T`` (the coupling table) and ``trace``
         (:math:`\\sum_{x'} e^{T(x,x')}`).
+
+    Examples
+    --------
+    >>> ce = counterexample([0.0, 1.0, 2.0], [0.0, 0.5, -0.5])
+    >>> abs(ce["log_Z_tot"] - ce["log_Z"]) < 1e-12
+    True
+    >>> bool(np.abs(ce["p_tilde"] - ce["p"]).max() > 0.01)
+    True
+    >>> round(counterexample([-1000.0, 0.0], [0.0, 1.0])["log_Z"], 6)  # no overflow
+    1000.0
     """
     H = _energies("H", H)
     K = _energies("K", K)
@@ -552,9 +718,9 @@ def counterexample(H: ArrayLike, K: ArrayLike) -> dict[str, Any]:
     H_joint = H[:, None] - T
     parts = coarse_grain(H, T)
     return {
-        "Z": parts["Z"],
-        "Z_tot": parts["Z_tot"],
-        "Z_tilde": math.exp(log_z_tilde),
+        "log_Z": parts["log_Z"],
+        "log_Z_tot": parts["log_Z_tot"],
+        "log_Z_tilde": log_z_tilde,
         "p": parts["p"],
         "p_tilde": parts["p_tilde"],
         "H_joint": H_joint,
@@ -566,19 +732,14 @@ def counterexample(H: ArrayLike, K: ArrayLike) -> dict[str, Any]:
 def _rbm_arrays(
     W: ArrayLike, c: ArrayLike, visible: ArrayLike
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    W = np.asarray(W, dtype=float)
-    c = np.asarray(c, dtype=float)
-    v = np.asarray(visible, dtype=float)
-    if W.ndim != 2 or c.shape != (W.shape[0],):
-        raise ValueError(
-            f"W must be (n_hidden, n_visible) and c (n_hidden,), got {W.shape}, {c.shape}"
-        )
-    if v.ndim != 2 or v.shape[1] != W.shape[1]:
-        raise ValueError(f"visible states must be (n_states, {W.shape[1]}), got {v.shape}")
+    W = check_array("W", W, ndim=2)
     if W.shape[0] > 16:
-        raise ValueError(f"at most 16 hidden units (2**16 hidden states), got {W.shape[0]}")
-    if not (np.all(np.isfinite(W)) and np.all(np.isfinite(c)) and np.all(np.isfinite(v))):
-        raise ValueError("RBM parameters and states must be finite")
+        raise ValueError(f"W: at most 16 hidden units (2**16 hidden states), got {W.shape[0]}")
+    c = check_array("c", c, shape=(W.shape[0],))
+    v = check_array("visible", visible, shape=(None, W.shape[1]))
+    if not np.all((v == 0) | (v == 1)):
+        raise ValueError("visible must hold 0/1 states")
+    check_budget("visible", 8.0 * v.shape[0] * 2 ** W.shape[0] * 3, MAX_BYTES)
     return W, c, v
 
 
@@ -644,9 +805,7 @@ def rbm_energy_coupling(
         The table.
     """
     W, c, v = _rbm_arrays(W, c, visible)
-    a = np.asarray(a, dtype=float)
-    if a.shape != (W.shape[1],):
-        raise ValueError(f"a must have shape ({W.shape[1]},), got {a.shape}")
+    a = check_array("a", a, shape=(W.shape[1],))
     H = _energies("H", H)
     if H.size != v.shape[0]:
         raise ValueError("H must have one energy per visible state")
@@ -673,7 +832,7 @@ def majority_rule_coupling(visible: ArrayLike, block: int) -> FloatArray:
     numpy.ndarray, shape ``(n_states, 2**(n // block))``
         The table; coarse state ``j`` has block ``i`` equal to -1 when bit ``i`` is set.
     """
-    v = np.asarray(visible)
+    v = check_array("visible", visible, ndim=2)
     block = _int("block", block, 1)
     if block % 2 == 0:
         raise ValueError(f"block must be odd (no ties), got {block}")
@@ -710,6 +869,7 @@ def independent_coupling(n_visible_states: int, H_other: ArrayLike) -> FloatArra
     """
     n = _int("n_visible_states", n_visible_states, 1)
     Ho = _energies("H_other", H_other)
+    check_budget("n_visible_states", 8.0 * n * Ho.size, MAX_BYTES)
     row = -Ho - logsumexp(-Ho)
     return np.broadcast_to(row, (n, Ho.size)).copy()
 
@@ -745,18 +905,16 @@ def fit_rbm(
         The fitted model (``components_``, ``intercept_hidden_``, ``intercept_visible_``).
     """
     from sklearn.neural_network import BernoulliRBM
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     rng = _check_rng(rng)
-    v = np.asarray(visible, dtype=float)
-    if v.ndim != 2 or not np.all((v == 0) | (v == 1)):
+    v = check_array("visible", visible, ndim=2)
+    if not np.all((v == 0) | (v == 1)):
         raise ValueError("visible must be a 2-D array of 0/1 samples")
-    n_hidden = _int("n_hidden", n_hidden, 1)
-    if n_hidden > 16:
-        raise ValueError(f"n_hidden must be <= 16, got {n_hidden}")
+    n_hidden = check_int("n_hidden", n_hidden, 1, 16)
     rbm = BernoulliRBM(
         n_components=n_hidden,
-        learning_rate=learning_rate,
+        learning_rate=check_real("learning_rate", learning_rate, 0.0, low_open=True),
         n_iter=_int("n_iter", n_iter, 1),
         batch_size=_int("batch_size", batch_size, 1),
         random_state=int(rng.integers(2**31 - 1)),

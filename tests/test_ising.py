@@ -7,11 +7,13 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy.special import logsumexp
 
 from cheaplib.ising import (
     K_CRITICAL,
     MAX_ENUMERATION_SITES,
     all_spin_states,
+    block_spin_flow,
     bond_sum,
     decimate_1d,
     decimation_constant_1d,
@@ -221,37 +223,13 @@ def test_enumeration_refuses_large_lattices():
         all_spin_states(MAX_ENUMERATION_SITES + 1)
 
 
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda: exact_partition_function((2, 2, 2), 0.1),
-        lambda: exact_partition_function((0, 3), 0.1),
-        lambda: exact_partition_function((3, 3), float("nan")),
-        lambda: partition_function_1d(0, 0.1),
-        lambda: kaufman_partition_function((3, 3), -0.1),
-        lambda: kaufman_partition_function((3,), 0.1),
-        lambda: onsager_log_z_per_site(-1.0),
-        lambda: decimate_1d(float("inf")),
-        lambda: swendsen_wang((4, 4), -0.2, 5, np.random.default_rng(0)),
-        lambda: swendsen_wang((4, 4), 0.2, 0, np.random.default_rng(0)),
-        lambda: swendsen_wang((4, 4), 0.2, 5, np.random.default_rng(0), init=np.ones((3, 3))),
-        lambda: majority_block_spins(np.ones((4, 5)), 2),
-        lambda: majority_block_spins(np.zeros((3, 3)), 3),
-        lambda: majority_block_spins(np.ones((3, 3)), 0),
-        lambda: pseudolikelihood_couplings(np.ones((4, 6, 6))),
-        lambda: pseudolikelihood_couplings(np.ones((6, 6))),
-        lambda: ising_energy(np.array([1, 2, -1]), 0.1, ndim=1),
-    ],
-)
-def test_bad_input_raises_value_error(call):
-    with pytest.raises(ValueError):
-        call()
+# (bad input of every public function: tests/test_bad_input_ising.py)
 
 
 def test_rng_must_be_a_generator():
     with pytest.raises(TypeError, match="Generator"):
         swendsen_wang((4, 4), 0.2, 5, rng=42)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="K"):
         exact_partition_function((2, 2), "hot")
 
 
@@ -266,3 +244,65 @@ def test_bit_trick_bonds_match_rolled_spin_arrays(shape):
     bonds, mag = _bonds_and_magnetisation(shape)
     np.testing.assert_array_equal(bonds, bond_sum(states, len(shape)))
     np.testing.assert_array_equal(mag, states.reshape(len(states), -1).astype(int).sum(axis=1))
+
+
+# --- log space, several chains, the projected flow ------------------------------------------
+
+
+@pytest.mark.parametrize(("n", "K", "h"), [(10, 1000.0, 0.0), (9, -800.0, 0.3), (4, 2.0, 900.0)])
+def test_ring_log_partition_function_has_no_overflow(n, K, h):
+    # brute force in log space over the 2^n states of the ring
+    states = all_spin_states(n)
+    log_w = -ising_energy(states, K, h, ndim=1)
+    expected = float(logsumexp(log_w))
+    assert partition_function_1d(n, K, h, log=True) == pytest.approx(expected, rel=1e-12)
+
+
+def test_exact_z_without_log_refuses_overflow():
+    with pytest.raises(ValueError, match="log=True"):
+        partition_function_1d(10, 1000.0)
+
+
+def test_kaufman_and_onsager_for_strong_coupling():
+    # K -> infinity: the two ground states dominate, ln Z = 2 m n K + ln 2 (+ e^{-8K} terms)
+    K = 400.0
+    assert kaufman_partition_function((4, 6), K, log=True) == pytest.approx(
+        2 * 24 * K + math.log(2), rel=1e-14
+    )
+    assert onsager_log_z_per_site(1000.0) == pytest.approx(2000.0, rel=1e-14)
+    # the finite torus adds ln 2 (two ground states) to the infinite lattice's N ln Z/N
+    lz = kaufman_partition_function((64, 64), 8.0, log=True)
+    assert onsager_log_z_per_site(8.0) == pytest.approx((lz - math.log(2)) / 64**2, rel=1e-14)
+
+
+def test_onsager_grid_is_budgeted():
+    with pytest.raises(ValueError, match="n_grid"):
+        onsager_log_z_per_site(0.4, n_grid=60000)
+
+
+def test_several_chains_match_enumeration():
+    K = 0.4
+    states, p, _ = exact_distribution((3, 3), K)
+    m2_exact = float(p @ states.reshape(len(p), -1).mean(axis=1) ** 2)
+    S = swendsen_wang((3, 3), K, 500, np.random.default_rng(8), n_burn=10, n_chains=6)
+    assert S.shape == (6, 500, 3, 3)
+    m2 = S.reshape(6, 500, 9).mean(axis=2) ** 2
+    chain_means = m2.mean(axis=1)
+    se = chain_means.std(ddof=1) / math.sqrt(6)
+    assert abs(chain_means.mean() - m2_exact) < 4 * se
+    assert np.ptp(chain_means) > 0  # independent chains, not copies
+
+
+def test_pseudolikelihood_reports_non_convergence():
+    S = swendsen_wang((12, 12), 0.3, 20, np.random.default_rng(2), n_burn=5)
+    with pytest.warns(RuntimeWarning, match="n_iter"):
+        pseudolikelihood_couplings(S, n_iter=1)
+
+
+def test_block_spin_flow_reproduces_the_unblocked_coupling():
+    K = np.array([0.3, 0.48])
+    flow = block_spin_flow(27, K, np.random.default_rng(3), n_chains=3, n_samples=30, n_levels=1)
+    assert flow.shape == (3, 2, 2)
+    np.testing.assert_allclose(flow[:, :, 0].mean(axis=0), K, rtol=0.05)
+    # below K_c the flow runs to weaker coupling, above it to stronger
+    assert np.all(np.diff(flow[:, 0, :], axis=1) < 0) and np.all(np.diff(flow[:, 1, :], axis=1) > 0)

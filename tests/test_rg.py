@@ -14,6 +14,8 @@ from cheaplib.rg import (
     coarse_grain,
     coarse_spectrum,
     counterexample,
+    fisher_information,
+    fisher_information_kept,
     fit_couplings,
     fit_rbm,
     gaussian_energy,
@@ -151,7 +153,8 @@ def test_counterexample_for_random_H_and_K(seed, n, scale):
     K = rng.normal(scale=scale, size=n)
     K[0] += 1.0  # surely non-constant
     ce = counterexample(H, K)
-    assert ce["Z_tot"] == pytest.approx(ce["Z"], rel=1e-10)  # (B4)
+    assert ce["log_Z_tot"] == pytest.approx(ce["log_Z"], abs=1e-10)  # (B4)
+    assert ce["log_Z"] == pytest.approx(math.log(np.exp(-H).sum()), abs=1e-12)
     np.testing.assert_allclose(ce["p"], np.exp(-H) / np.exp(-H).sum(), rtol=1e-10)
     z_tilde = np.exp(-H - K).sum()
     np.testing.assert_allclose(ce["p_tilde"], np.exp(-H - K) / z_tilde, rtol=1e-10)  # (B5)
@@ -162,7 +165,8 @@ def test_counterexample_for_random_H_and_K(seed, n, scale):
     np.testing.assert_allclose(
         ce["H_joint"], expected, rtol=1e-12, atol=1e-12 * np.abs(expected).max()
     )
-    np.testing.assert_allclose(ce["trace"], ce["Z"] * np.exp(-K) / z_tilde, rtol=1e-10)
+    z = np.exp(-H).sum()
+    np.testing.assert_allclose(ce["trace"], z * np.exp(-K) / z_tilde, rtol=1e-10)
 
 
 def test_constant_K_is_not_a_counterexample():
@@ -178,7 +182,7 @@ def test_counterexample_derivatives_agree():
     H = ising_energy(states, 0.4, ndim=1)
     K = np.random.default_rng(4).normal(size=64)
     y = np.linspace(-1, 1, 9)
-    lz = np.array([[math.log(counterexample(H - t * M, K)[k]) for k in ("Z", "Z_tot")] for t in y])
+    lz = np.array([[counterexample(H - t * M, K)[k] for k in ("log_Z", "log_Z_tot")] for t in y])
     np.testing.assert_allclose(lz[:, 0], lz[:, 1], atol=1e-12)
 
 
@@ -201,7 +205,7 @@ def test_trace_condition_implies_marginal_and_partition_function(seed, n_v, n_h)
     T -= logsumexp(T, axis=1, keepdims=True)
     r = coarse_grain(H, T)
     np.testing.assert_allclose(r["trace"], 1.0, rtol=1e-12)
-    assert r["Z_tot"] == pytest.approx(r["Z"], rel=1e-12)
+    assert r["log_Z_tot"] == pytest.approx(r["log_Z"], abs=1e-12)
     np.testing.assert_allclose(r["p_tilde"], r["p"], rtol=1e-10, atol=1e-300)
     assert r["kl"] < 1e-12
     assert r["p_h"].sum() == pytest.approx(1.0)
@@ -261,45 +265,90 @@ def test_fit_rbm_is_seeded_and_shaped():
 # --- bad input ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "call",
-    [
-        lambda: gaussian_field((16, 16), [0.0, 1.0], np.random.default_rng(0)),  # E(0) = 0
-        lambda: gaussian_field((16, 16), [1.0, -1.0], np.random.default_rng(0)),
-        lambda: gaussian_field((16,), [1.0], np.random.default_rng(0)),
-        lambda: gaussian_field((16, 16), [], np.random.default_rng(0)),
-        lambda: gaussian_field((16, 16), [np.nan], np.random.default_rng(0)),
-        lambda: block_average(np.ones((6, 6)), 4),
-        lambda: block_average(np.ones((6, 6)), 0),
-        lambda: block_average(np.ones(6), 2),
-        lambda: coarse_spectrum((12, 12), [1.0], 5),
-        lambda: fit_couplings(np.ones((4, 4)), 3, 0.1),  # too few modes
-        lambda: fit_couplings(np.ones((16, 16)), 5),
-        lambda: fit_couplings(-np.ones((16, 16)), 2),
-        lambda: fit_couplings(np.ones((16, 16)), 2, 0.0),
-        lambda: measure_couplings(np.full((8, 8), np.inf), 2),
-        lambda: counterexample([1.0, 2.0], [1.0, 2.0, 3.0]),
-        lambda: counterexample([1.0], [1.0]),
-        lambda: counterexample([[1.0, 2.0]], [[1.0, 2.0]]),
-        lambda: counterexample([1.0, np.nan], [1.0, 2.0]),
-        lambda: trace_condition(np.ones(3)),
-        lambda: trace_condition([[np.nan, 0.0]]),
-        lambda: trace_condition([[-np.inf, -np.inf]]),
-        lambda: coarse_grain([0.0, 1.0], np.zeros((3, 2))),
-        lambda: rbm_conditional_coupling(np.ones((2, 3)), np.ones(3), np.ones((4, 3))),
-        lambda: rbm_conditional_coupling(np.ones((2, 3)), np.ones(2), np.ones((4, 2))),
-        lambda: majority_rule_coupling(all_spin_states(4), 2),
-        lambda: majority_rule_coupling(all_spin_states(4), 3),
-        lambda: independent_coupling(0, [1.0, 2.0]),
-        lambda: fit_rbm(np.full((5, 3), 0.5), 2, np.random.default_rng(0)),
-        lambda: fit_rbm(np.ones((5, 3)), 17, np.random.default_rng(0)),
-    ],
-)
-def test_bad_input_raises_value_error(call):
-    with pytest.raises(ValueError):
-        call()
+# (bad input of every public function: tests/test_bad_input_rg.py)
 
 
 def test_rng_must_be_a_generator():
     with pytest.raises(TypeError, match="Generator"):
         gaussian_field((8, 8), [1.0], rng=0)
+
+
+# --- Fisher information kept by block averaging --------------------------------------------
+
+
+def _explicit_fisher(shape, y, b):
+    """Fisher information from explicit covariance matrices (no Fourier transform)."""
+    n = shape[0] * shape[1]
+    eye = np.eye(n).reshape(n, *shape)
+    terms = []
+    for i in range(len(y)):  # A_i from the real-space quadratic form H_i(x) = x^T A_i x
+        e = np.zeros(len(y))
+        e[i] = 1.0
+        diag = gaussian_energy(eye, e)
+        pairs = gaussian_energy(eye[:, None] + eye[None, :], e)
+        terms.append((pairs - diag[:, None] - diag[None, :]) / 2)
+    Q = 2 * sum(yi * A for yi, A in zip(y, terms, strict=True))  # precision matrix
+    C = np.linalg.inv(Q)
+    dC = [-C @ (2 * A) @ C for A in terms]
+    c1, c2 = shape[0] // b, shape[1] // b
+    Bm = eye.reshape(n, c1, b, c2, b).mean(axis=(2, 4)).reshape(n, -1).T  # block means
+    Cc = Bm @ C @ Bm.T
+    dCc = [Bm @ d @ Bm.T for d in dC]
+
+    def info(cov, dcov):
+        inv = np.linalg.inv(cov)
+        return np.array([[0.5 * np.trace(inv @ a @ inv @ bb) for bb in dcov] for a in dcov])
+
+    return info(C, dC), info(Cc, dCc)
+
+
+@pytest.mark.parametrize(
+    ("shape", "y", "b"),
+    [((4, 4), [0.3, 1.0, 0.5], 2), ((6, 6), [0.05, 1.0, 2.0], 3), ((8, 4), [1.0, 0.5], 2)],
+)
+def test_fisher_information_matches_explicit_covariance(shape, y, b):
+    fine, coarse = fisher_information(shape, y, b)
+    fine_x, coarse_x = _explicit_fisher(shape, np.array(y), b)
+    np.testing.assert_allclose(fine, fine_x, rtol=1e-9)
+    np.testing.assert_allclose(coarse, coarse_x, rtol=1e-9)
+    np.testing.assert_allclose(
+        fisher_information_kept(shape, y, b), np.diag(coarse_x) / np.diag(fine_x), rtol=1e-9
+    )
+
+
+def test_fisher_information_kept_by_scale_invariance():
+    # y = (~0, y1, 0): y1 only scales the field, so every mode carries 1/(2 y1^2) about it
+    # and the block means keep (N/b^2 - 1)/(N - 1) of it (the zero mode carries none)
+    shape, b = (64, 64), 4
+    kept = fisher_information_kept(shape, [1e-12, 2.0], b)
+    n = 64 * 64
+    assert kept[1] == pytest.approx((n / b**2 - 1) / (n - 1), rel=1e-9)
+    assert kept[0] == pytest.approx(1.0, abs=1e-9)  # the zero mode survives unchanged
+
+
+@given(st.integers(1, 3), st.floats(0.01, 2.0), st.floats(0.0, 2.0))
+@settings(max_examples=20, deadline=None)
+def test_fisher_fractions_obey_data_processing(k, y0, y2):
+    b = 2**k
+    kept = fisher_information_kept((32, 32), [y0, 1.0, y2 + 1e-3], b)
+    assert np.all(kept > 0) and np.all(kept <= 1 + 1e-12)
+
+
+def test_constant_field_is_refused():
+    with pytest.raises(ValueError, match="field"):
+        measure_couplings(np.ones((64, 64)), 2, return_stderr=True)
+
+
+def test_continuum_symbol_fit_recovers_a_continuum_spectrum():
+    q1 = 2 * np.pi * np.fft.fftfreq(64)
+    q2 = q1[:, None] ** 2 + q1[None, :] ** 2
+    P = 1 / (2 * (0.1 + q2 + 0.3 * q2**2))
+    np.testing.assert_allclose(fit_couplings(P, 3, 2.0, symbol="continuum"), [0.1, 1, 0.3])
+
+
+def test_log_partition_functions_do_not_overflow():
+    ce = counterexample([-2000.0, 0.0, 5.0], [0.0, 1.0, -1.0])
+    assert ce["log_Z"] == pytest.approx(2000.0, abs=1e-9)
+    assert ce["log_Z_tot"] == pytest.approx(ce["log_Z"], abs=1e-9)
+    r = coarse_grain([-5000.0, 1.0], np.log([[0.5, 0.5], [0.2, 0.8]]))
+    assert r["log_Z"] == pytest.approx(5000.0, abs=1e-9)

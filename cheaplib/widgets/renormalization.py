@@ -21,6 +21,7 @@ from cheaplib.rg import (
     gaussian_field,
     measure_couplings,
 )
+from cheaplib.validation import check_int, check_real
 from cheaplib.widgets import RenderResult, Slider, WidgetSpec
 
 __all__ = ["SPECS", "render_gaussian_blocking"]
@@ -64,13 +65,9 @@ def render_gaussian_blocking(b: int, y2: float = 1.0, seed: int = 0) -> RenderRe
     ValueError
         If a control is out of range.
     """
-    if isinstance(b, bool) or not isinstance(b, int | np.integer) or not 1 <= b <= _B_MAX:
-        raise ValueError(f"b must be an integer in [1, {_B_MAX}], got {b!r}")
-    if not np.isfinite(y2) or not 0.0 <= y2 <= 2.0:
-        raise ValueError(f"y2 must lie in [0, 2], got {y2!r}")
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed <= 9:
-        raise ValueError(f"seed must be an integer in [0, 9], got {seed!r}")
-    b, seed = int(b), int(seed)
+    b = check_int("b", b, 1, _B_MAX)
+    y2 = check_real("y2", y2, 0.0, 2.0)
+    seed = check_int("seed", seed, 0, 9)
     y = np.array([_Y0, _Y1, float(y2)])
     shape = (_COARSE * b, _COARSE * b)
     field = gaussian_field(shape, y, np.random.default_rng([seed, b]))
