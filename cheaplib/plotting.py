@@ -1,22 +1,61 @@
-"""Shared figure style: opaque backgrounds, readable sizes, labelled axes.
+"""Shared figure style: opaque backgrounds, legible text at phone width, sharp pixels.
 
 Every figure of the book is made through :func:`new_figure`, so that all chapters share
 one look and every figure has an opaque white background (readable in the book's dark
 theme) whether it is shown inline, saved to PNG for a widget, or embedded in the HTML.
+
+Two rules for the reader (issue 15), enforced here rather than figure by figure:
+
+* **Sharp on high-density screens.** Figures are drawn at :data:`BOOK_DPI` (twice the
+  96 dpi of a CSS pixel), so a PNG has two device pixels per CSS pixel once the book's
+  column scales it to its width.
+* **Legible at phone width.** On a 390 px phone the book shows a figure
+  :data:`PHONE_FIGURE_PX` CSS pixels wide, whatever its size in inches.  Text of ``s``
+  points in a figure ``w`` inches wide is then ``s * PHONE_FIGURE_PX / (72 w)`` CSS pixels
+  tall.  Before every draw, a :class:`BookFigure` raises any smaller text (tick labels,
+  legends, annotations, even an explicit ``fontsize=8``) to :func:`min_font_size`, the
+  size that reads as :data:`MIN_TEXT_PX` on the phone.  Wide figures therefore get large
+  text: prefer figures at most 6.4 inches wide, and stack panels (``nrows=2``) rather than
+  put three side by side.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib as mpl
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from cheaplib.validation import check_real
 
 if TYPE_CHECKING:
+    from matplotlib.backend_bases import RendererBase
+
     from cheaplib.nets import Network
 
-__all__ = ["STYLE", "new_figure"]
+__all__ = [
+    "BOOK_DPI",
+    "MIN_TEXT_PX",
+    "PHONE_FIGURE_PX",
+    "SCREEN_DPI",
+    "STYLE",
+    "BookFigure",
+    "enforce_legible_text",
+    "min_font_size",
+    "new_figure",
+    "smallest_text_px",
+]
+
+SCREEN_DPI = 96.0
+"""Pixels per inch of a CSS pixel (matplotlib's inch is 96 CSS pixels in the book)."""
+BOOK_DPI = 2 * SCREEN_DPI
+"""Resolution of the book's figures: two device pixels per CSS pixel (high-density screens)."""
+PHONE_FIGURE_PX = 340.0
+"""Width in CSS pixels of a figure in the book on a 390 px wide phone (measured: 342)."""
+MIN_TEXT_PX = 9.0
+"""Smallest text height, in CSS pixels, that a figure may show on a phone."""
 
 STYLE: dict[str, Any] = {
     "figure.facecolor": "white",
@@ -27,16 +66,95 @@ STYLE: dict[str, Any] = {
     "grid.alpha": 0.3,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "font.size": 10,
-    "axes.titlesize": 11,
-    "legend.fontsize": 9,
-    "figure.dpi": 96,
+    "font.size": 11,
+    "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
+    "figure.dpi": BOOK_DPI,
 }
 """Matplotlib rc parameters applied to every book figure."""
 
 
+def min_font_size(width: float) -> float:
+    """Smallest font size (points) legible on a phone for a figure ``width`` inches wide.
+
+    Parameters
+    ----------
+    width : float
+        Figure width in inches (> 0).
+
+    Returns
+    -------
+    float
+        ``MIN_TEXT_PX * 72 * width / PHONE_FIGURE_PX``.
+    """
+    width = check_real("width", width, 0.0, low_open=True)
+    return MIN_TEXT_PX * 72.0 * width / PHONE_FIGURE_PX
+
+
+def _texts(fig: Figure) -> list[Text]:
+    return [t for t in fig.findobj(match=Text) if t.get_visible() and t.get_text().strip()]
+
+
+def enforce_legible_text(fig: Figure) -> int:
+    """Raise every visible text of ``fig`` smaller than :func:`min_font_size` to that size.
+
+    Returns
+    -------
+    int
+        How many texts were enlarged.
+    """
+    floor = min_font_size(float(fig.get_figwidth()))
+    raised = 0
+    for text in fig.findobj(match=Text):  # empty tick labels too: the formatter fills them
+        if float(text.get_fontsize()) < floor:
+            text.set_fontsize(floor)
+            raised += 1
+    for ax in fig.axes:  # ticks made during the draw copy the axis's tick settings
+        pairs: tuple[tuple[Literal["x", "y"], Any], ...] = (("x", ax.xaxis), ("y", ax.yaxis))
+        for name, axis in pairs:
+            for which, ticks in (
+                ("major", axis.get_major_ticks()),
+                ("minor", axis.get_minor_ticks()),
+            ):
+                if ticks and float(ticks[0].label1.get_fontsize()) < floor:
+                    ax.tick_params(axis=name, which=which, labelsize=floor)
+    return raised
+
+
+def smallest_text_px(fig: Figure) -> float:
+    """Height in CSS pixels of the smallest visible text of ``fig`` shown on a phone.
+
+    Draws the figure first (ticks and legends exist only once drawn).
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(fig).draw()
+    sizes = [float(t.get_fontsize()) for t in _texts(fig)]
+    if not sizes:
+        return float("inf")
+    return float(min(sizes)) * PHONE_FIGURE_PX / (72.0 * float(fig.get_figwidth()))
+
+
+class BookFigure(Figure):
+    """A matplotlib Figure that keeps its text legible at phone width (see module doc)."""
+
+    def draw(self, renderer: RendererBase) -> None:
+        """Enlarge too-small text (:func:`enforce_legible_text`), then draw."""
+        enforce_legible_text(self)
+        super().draw(renderer)
+
+
 def new_figure(
-    nrows: int = 1, ncols: int = 1, *, width: float = 6.4, height: float = 3.6, **kwargs: Any
+    nrows: int = 1,
+    ncols: int = 1,
+    *,
+    width: float = 6.4,
+    height: float = 3.6,
+    dpi: float = BOOK_DPI,
+    **kwargs: Any,
 ) -> tuple[Figure, Any]:
     """Create a styled figure and its axes without touching pyplot's global state.
 
@@ -49,17 +167,22 @@ def new_figure(
     nrows, ncols : int
         Grid of subplots.
     width, height : float
-        Size in inches.
+        Size in inches (one inch is 96 CSS pixels at the figure's natural size).
+    dpi : float
+        Pixels per inch of the PNG: :data:`BOOK_DPI` (2x, sharp on high-density screens)
+        by default; :data:`SCREEN_DPI` renders a quarter of the pixels, for a widget
+        whose update time matters more than its sharpness.
     **kwargs
         Passed to :meth:`matplotlib.figure.Figure.subplots`.
 
     Returns
     -------
-    (Figure, axes)
+    (BookFigure, axes)
         The figure and an Axes or array of Axes.
     """
-    with mpl.rc_context(STYLE):
-        fig = Figure(figsize=(width, height), layout="constrained")
+    dpi = check_real("dpi", dpi, 24.0, 600.0)
+    with mpl.rc_context(STYLE):  # type: ignore[arg-type]  # rc keys are Literal-typed
+        fig = BookFigure(figsize=(width, height), layout="constrained", dpi=dpi)
         axes = fig.subplots(nrows, ncols, **kwargs)
     fig.patch.set_facecolor("white")
     return fig, axes
