@@ -1,0 +1,57 @@
+"""Sphinx extension of the book: the reader's stylesheet and script, and two fixes.
+
+* Adds ``static/deep-and-cheap.css`` and ``static/deep-and-cheap.js`` to every page.  They
+  live in their own folder, added to ``html_static_path`` here, so no other file is
+  injected into the pages (Jupyter Book injects every ``.js``/``.css`` of a top-level
+  ``_static/``; this book has none).
+* Drops repeated inline scripts.  Sphinx 7 registers the ``add_js_file(None, body=...)``
+  scripts of sphinx-thebe and sphinx-togglebutton twice, so every page declared
+  ``const THEBE_JS_URL`` twice: a console error on every page.
+* Sets the theme's default colour mode to ``auto`` when none is configured (an empty mode
+  made pydata-sphinx-theme log "Got invalid theme mode" on every page).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+STATIC = Path(__file__).resolve().parent / "static"
+CSS = "deep-and-cheap.css"
+JS = "deep-and-cheap.js"
+
+
+def _add_assets(app: Any) -> None:
+    if str(STATIC) not in app.config.html_static_path:
+        app.config.html_static_path.append(str(STATIC))
+    app.add_css_file(CSS, priority=900)
+    app.add_js_file(JS, priority=900, defer="defer")
+
+
+def _script_key(script: Any) -> tuple[str, str]:
+    # The two copies differ only in how "no file" is spelled (None or ""), not in content.
+    filename = str(getattr(script, "filename", script) or "")
+    attributes = getattr(script, "attributes", {}) or {}
+    return filename, repr(sorted((str(k), str(v)) for k, v in attributes.items()))
+
+
+def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree) -> None:
+    scripts = context.get("script_files")
+    if scripts:
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for script in scripts:
+            key = _script_key(script)
+            if key not in seen:
+                seen.add(key)
+                unique.append(script)
+        scripts[:] = unique
+    if not context.get("default_mode"):
+        context["default_mode"] = "auto"
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Register the hooks (Sphinx entry point)."""
+    app.connect("builder-inited", _add_assets)
+    app.connect("html-page-context", _page_context, priority=900)
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "version": "1"}
