@@ -315,14 +315,16 @@ def bit_polynomial_string(coefficients: ArrayLike, tol: float = 1e-12) -> str:
 def _as_masks(masks: ArrayLike | sp.sparray | sp.spmatrix) -> BoolArray:
     if sp.issparse(masks):
         shape = masks.shape  # type: ignore[union-attr]
-        check_budget("masks", shape[0] * shape[1], MAX_BYTES)
+        check_budget("masks", 8 * shape[0] * shape[1], MAX_BYTES)
         m = np.asarray(masks.toarray())  # type: ignore[union-attr]
     else:
         m = np.asarray(masks)
-    arr = check_array("masks", m, ndim=2, min_size=0)
+    arr = check_array("masks", m, ndim=2, dtype=m.dtype, min_size=0)
+    check_budget("masks", 8 * arr.size, MAX_BYTES)  # the float weights built from it
     if not np.all((arr == 0) | (arr == 1)):
         raise ValueError("masks must contain only 0/1 (or booleans)")
-    return arr.astype(bool)
+    out: BoolArray = arr.astype(bool)
+    return out
 
 
 def _check_bits(X: ArrayLike, n: int) -> FloatArray:
