@@ -13,6 +13,7 @@ import numpy as np
 
 from cheaplib.gates import gate_error_constant, product_gate
 from cheaplib.plotting import new_figure
+from cheaplib.validation import check_choice, check_real
 from cheaplib.widgets import Dropdown, RenderResult, Slider, WidgetSpec
 
 __all__ = ["SPECS", "render_multiplication_gate"]
@@ -23,12 +24,12 @@ _LINE = np.linspace(-1.0, 1.0, 81)
 _FLOOR = 1e-17
 
 
-def _in_range(name: str, value: float, low: float, high: float) -> float:
-    if isinstance(value, bool) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if not low - 1e-9 * abs(low) - 1e-12 <= value <= high + 1e-9 * abs(high) + 1e-12:
-        raise ValueError(f"{name} must lie in [{low:g}, {high:g}], got {value!r}")
-    return float(value)
+def _in_range(name: str, value: object, low: float, high: float) -> float:
+    x = check_real(name, value)  # finite real, bool refused
+    # a slider's float steps may land a hair outside its range
+    if not low - 1e-9 * abs(low) - 1e-12 <= x <= high + 1e-9 * abs(high) + 1e-12:
+        raise ValueError(f"{name} must lie in [{low:g}, {high:g}], got {x!r}")
+    return x
 
 
 def render_multiplication_gate(
@@ -63,15 +64,21 @@ def render_multiplication_gate(
 
     Raises
     ------
-    ValueError
-        For values out of range, an unknown activation, or :math:`\\sigma''(b) = 0`.
+    TypeError, ValueError
+        For values that are not finite reals or out of range, an unknown activation, or
+        :math:`\\sigma''(b) = 0`.
+
+    Examples
+    --------
+    >>> fig, summary = render_multiplication_gate(0.1)
+    >>> summary.startswith("softplus, b = 0")
+    True
     """
     lam = _in_range("lam", lam, 1e-3, 1.0)
     shift = _in_range("shift", shift, 0.0, 2.0)
     x0 = _in_range("x0", x0, -1.0, 1.0)
     x1 = _in_range("x1", x1, -1.0, 1.0)
-    if activation not in _ACTIVATIONS:
-        raise ValueError(f"unknown activation {activation!r}; choose one of {_ACTIVATIONS}")
+    activation = check_choice("activation", activation, _ACTIVATIONS)
     gate = product_gate(lam, activation, shift)  # raises for sigma''(b) = 0
     const = gate_error_constant(activation, shift)
     exact = x0 * x1
