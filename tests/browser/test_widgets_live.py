@@ -1,31 +1,40 @@
-"""Every chapter's widget works in a real browser against a live kernel.
+"""Every chapter's widget works in a real browser against a live kernel, and keeps up.
 
 JupyterLab (installed by the project) serves copies of the chapter notebooks on 127.0.0.1;
 headless Chromium opens each one, runs all cells as a reader would, moves the widget's main
 control with the keyboard (or picks another option of a dropdown) and checks that both the
-summary text and the figure's image changed.  The server (with its kernels) and the browser
-contexts are stopped by the tests; no request may leave 127.0.0.1.
+summary text and the figure's image changed.  It then times the widget end to end: from
+each key press on the main slider to the animation frame that first draws the new picture
+(``tools/bench_widgets.py``), and requires a median under 150 ms and a 95th percentile
+under 300 ms, and pictures painted while the slider is dragged.  The timings are written to
+``$CHEAP_LATENCY_DIR`` (default ``_build/latency``), where ``make bench`` reads them.
+
+Before the notebook runs, the widget cell shows the live widget's text form, not a stale
+``VBox(children=...`` (checked on the committed notebooks).  The markdown cells render as
+MyST (jupyterlab-myst): an admonition directive becomes an admonition, not raw text.
+The server (with its kernels) and the browser contexts are stopped by the tests; no request
+may leave 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-import signal
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cheaplib.widgets import all_specs
+from cheaplib.widgets import all_specs, live_text, main_control_values
 
 from .conftest import ROOT, OfflinePage
+
+sys.path.insert(0, str(ROOT / "tools"))
+import bench_widgets  # noqa: E402
+
+LATENCY_DIR = Path(os.environ.get("CHEAP_LATENCY_DIR", ROOT / "_build" / "latency"))
 
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
@@ -46,10 +55,19 @@ def test_every_widget_is_shown_live_by_a_chapter():
     assert not missing, f"widget modules that no chapter shows: {missing}"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def test_widget_cells_show_a_meaningful_text_before_running():
+    specs = {spec.title: spec for spec in all_specs().values()}
+    for path in CHAPTERS:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for cell in nb["cells"]:
+            src = "".join(cell["source"])
+            if cell["cell_type"] != "code" or "build(" not in src:
+                continue
+            for out in cell.get("outputs", []):
+                text = "".join(out.get("data", {}).get("text/plain", ""))
+                assert "VBox(" not in text, f"{path.name}: stale widget text {text[:60]!r}"
+                if text:
+                    assert text in {live_text(s) for s in specs.values()}, text
 
 
 @pytest.fixture(scope="module")
@@ -65,81 +83,18 @@ def lab(tmp_path_factory) -> Iterator[str]:
             if cell["cell_type"] == "code":
                 cell["outputs"], cell["execution_count"] = [], None
         (work / "nb" / path.name).write_text(json.dumps(nb), encoding="utf-8")
-    port = _free_port()
-    env = dict(os.environ)
-    for var, sub in [
-        ("JUPYTER_CONFIG_DIR", "config"),
-        ("JUPYTER_RUNTIME_DIR", "runtime"),
-        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-    ]:
-        (work / sub).mkdir()
-        env[var] = str(work / sub)
-    cmd = [
-        sys.executable, "-m", "jupyterlab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        "--IdentityProvider.token=",
-        "--ServerApp.password=",
-        "--ServerApp.disable_check_xsrf=True",
-        f"--ServerApp.root_dir={work / 'nb'}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]  # fmt: skip
-    if os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log = open(work / "lab.log", "w")
-    proc = subprocess.Popen(
-        cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"JupyterLab exited:\n{(work / 'lab.log').read_text()}", pytrace=False)
-            try:
-                with urllib.request.urlopen(f"{url}/api/status", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("JupyterLab did not start within 90 s", pytrace=False)
-            time.sleep(0.5)
-        yield url
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=20)
-        except ProcessLookupError:
-            pass
-        log.close()
+        with bench_widgets.jupyterlab(work / "nb", work) as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 def _run_all(page, nb, deadline_s: float = 120) -> None:
-    """Run every cell; the first Run All may land before the kernel connects, so retry.
-
-    JupyterLab renders only the cells near the viewport, so "started" is read off any
-    visible prompt showing ``[*]`` or a count.
-    """
-    started = nb.locator(".jp-InputArea-prompt").filter(has_text=re.compile(r"\[(\*|\d+)\]"))
-    deadline = time.monotonic() + deadline_s
-    while started.count() == 0:
-        if time.monotonic() > deadline:
-            pytest.fail("the notebook never started running in JupyterLab", pytrace=False)
-        nb.click(position={"x": 5, "y": 5})
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        for _ in range(20):
-            if started.count():
-                break
-            time.sleep(0.5)
+    try:
+        bench_widgets.run_all(page, nb, deadline_s)
+    except TimeoutError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.mark.browser
@@ -192,6 +147,29 @@ def test_moving_the_main_control_updates_the_widget(lab, browser, chapter):
         after = summary.inner_text()
         assert "Not available" not in after, after
         root.screenshot(path=str(shots / f"widget_{stem}.png"))
+        # MyST renders in the live notebook (jupyterlab-myst): admonitions, not ":::{".
+        assert nb.locator(".admonition, aside.admonition, .myst-admonition").count() > 0 or (
+            ":::{" not in nb.locator(".jp-MarkdownOutput").first.inner_text()
+        ), "markdown cells show raw MyST"
+        _measure_end_to_end(page, root, stem)
         assert not p.blocked, f"the page tried to fetch: {p.blocked}"
     finally:
         p.close()
+
+
+def _measure_end_to_end(page, root, stem: str) -> None:
+    title = root.locator(".widget-html-content b").first.inner_text().strip()
+    spec = next(s for s in all_specs().values() if s.title.strip() == title)
+    positions = len(main_control_values(spec))
+    default = bench_widgets.main_default_index(spec)
+    result = bench_widgets.measure_in_page(page, root, positions, default, steps=20)
+    stats = bench_widgets.summarize(result["latencies_ms"])
+    LATENCY_DIR.mkdir(parents=True, exist_ok=True)
+    record = {"widget": spec.name, **stats, "drag_paints": result["drag_paints"]}
+    record["latencies_ms"] = result["latencies_ms"]
+    (LATENCY_DIR / f"{stem}.json").write_text(json.dumps(record, indent=1), encoding="utf-8")
+    assert stats["steps"] >= 10, f"{spec.name}: only {stats['steps']} pictures timed"
+    assert bench_widgets.e2e_ok(stats), f"{spec.name}: end to end {stats}"
+    assert result["drag_paints"] >= 2, (
+        f"{spec.name}: {result['drag_paints']} pictures while dragging"
+    )
