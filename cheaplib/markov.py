@@ -49,7 +49,7 @@ MAX_JOINT = 2**24
 
 def _chain(p0: ArrayLike, matrices: Sequence[ArrayLike]) -> tuple[FloatArray, list[FloatArray]]:
     p = _distribution("p0", p0, 1)
-    if isinstance(matrices, np.ndarray) or not isinstance(matrices, Sequence):
+    if isinstance(matrices, np.ndarray | str | bytes) or not isinstance(matrices, Sequence):
         raise TypeError("matrices must be a sequence (list or tuple) of 2-D arrays")
     mats: list[FloatArray] = []
     n_in = p.size
