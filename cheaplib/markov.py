@@ -92,6 +92,12 @@ def markov_chain(p0: ArrayLike, matrices: Sequence[ArrayLike]) -> list[FloatArra
     ValueError
         If ``p0`` is not a distribution, a matrix has a negative entry or a column not
         summing to 1, or the shapes do not chain.
+
+    Examples
+    --------
+    >>> p = markov_chain([1.0, 0.0], [np.array([[0.9, 0.2], [0.1, 0.8]])])
+    >>> p[1]
+    array([0.9, 0.1])
     """
     p, mats = _chain(p0, matrices)
     out = [p]
@@ -143,6 +149,12 @@ def chain_joint(p0: ArrayLike, matrices: Sequence[ArrayLike], i: int, j: int) ->
     numpy.ndarray
         ``joint[a, b] = p(y_i = a, y_j = b)``: rows level ``i``, columns level ``j``.  With
         ``i = 0`` and ``j = n`` this is the ``joint[y, x]`` of the inference problem.
+
+    Examples
+    --------
+    >>> chain_joint([0.5, 0.5], [np.array([[0.9, 0.2], [0.1, 0.8]])], 0, 1)
+    array([[0.45, 0.05],
+           [0.1 , 0.4 ]])
     """
     p, mats = _chain(p0, matrices)
     n = len(mats)
@@ -415,6 +427,12 @@ def animal_hierarchy(
     Returns
     -------
     Hierarchy
+
+    Examples
+    --------
+    >>> h = animal_hierarchy()
+    >>> [m.shape for m in h.matrices]
+    [(8, 2), (256, 8), (256, 256), (256, 256)]
     """
     templates = animal_templates(n_pixels)
     trait_noise = check_real("trait_noise", trait_noise, 0.0, 1.0)

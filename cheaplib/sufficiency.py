@@ -104,6 +104,12 @@ def minimal_sufficient_statistic(joint: ArrayLike, atol: float = 1e-9) -> IntArr
     ------
     ValueError
         If ``joint`` is not a 2-D distribution or ``atol`` is not in ``[0, 0.5)``.
+
+    Examples
+    --------
+    >>> joint = np.array([[0.2, 0.2, 0.1], [0.1, 0.1, 0.3]])
+    >>> minimal_sufficient_statistic(joint)  # columns 0 and 1 share a posterior
+    array([0, 0, 1])
     """
     atol = check_tolerance("atol", atol)
     if not atol < 0.5:
@@ -204,6 +210,11 @@ def induced_map(fine: ArrayLike, coarse: ArrayLike) -> IntArray:
     ValueError
         If the lengths differ, the ``-1`` marks disagree, or some fine label meets two
         coarse labels (``coarse`` is not a function of ``fine``).
+
+    Examples
+    --------
+    >>> induced_map([0, 1, 2, 2], [0, 0, 1, 1])  # coarse = f(fine) with f = [0, 0, 1]
+    array([0, 0, 1])
     """
     f_lab = np.asarray(fine)
     c_lab = np.asarray(coarse)
@@ -361,6 +372,13 @@ def optimal_binary_distillation(joint: ArrayLike, size: int) -> tuple[float, Int
     ValueError
         If ``joint`` does not have two rows, ``size < 1``, or there are more than 4096
         distinct posteriors.
+
+    Examples
+    --------
+    >>> joint = np.array([[0.3, 0.1, 0.05, 0.05], [0.05, 0.05, 0.1, 0.3]])
+    >>> info, labels = optimal_binary_distillation(joint, 2)
+    >>> labels.tolist()
+    [0, 0, 1, 1]
     """
     pj = _distribution("joint", joint, 2)
     if pj.shape[0] != 2:
