@@ -207,11 +207,34 @@ def bench_kernels() -> str:
     )
 
 
+def bench_reader() -> str:
+    """Per page of the built book: time until its maths is typeset, phone width, wide blocks."""
+    from reader_metrics import HEADER, PHONE, TYPESET_BUDGET_S, measure, rows
+
+    html = ROOT / "_build" / "html"
+    with tempfile.TemporaryDirectory() as out:
+        if not (html / "index.html").exists():  # build the book once, into a scratch folder
+            jb = str(Path(sys.executable).parent / "jupyter-book")
+            _timed([jb, "build", ".", "--path-output", out])
+            html = Path(out) / "_build" / "html"
+        body = rows(measure(html))
+    return (
+        "## The book in a browser (headless Chromium, offline)\n\n"
+        + table(HEADER, body)
+        + f"\n\nMaths typeset: seconds from the start of navigation until no formula on the "
+        f"first screen (1400 × 900) awaits MathJax, over three loads; target under "
+        f"{TYPESET_BUDGET_S} s. Width at {PHONE[0]} px: the page's scroll width on a phone, "
+        f"target {PHONE[0]} px (no sideways scrolling). Blocks scrolling at 1400 px: code and "
+        "output blocks wider than their box with every folded block open; target 0."
+    )
+
+
 SECTIONS = {
     "notebooks": bench_notebooks,
     "tests": bench_tests,
     "widgets": bench_widgets,
     "kernels": bench_kernels,
+    "reader": bench_reader,
 }
 
 

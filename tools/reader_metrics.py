@@ -1,0 +1,212 @@
+"""What a reader of the built book meets, measured in headless Chromium (issue 15).
+
+For every page of the table of contents: the time from the start of navigation until the
+formulas of the first screen are typeset (MathJax), the page's width on a 390 px phone, and
+the number of code and output blocks that scroll sideways at 1400 px (every folded block
+open).  The browser tests (tests/browser/test_reader.py) assert the rules with the same
+page scripts; ``make bench`` reports the numbers; ``python -m tools.reader_metrics [HTML]``
+prints them for a built book (default ``_build/html``).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import statistics
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = (390, 844)
+DESKTOP = (1400, 900)
+TYPESET_BUDGET_S = 1.5
+
+OPEN_ALL = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+}"""
+
+# Elements that stick out of the viewport on the right (the cause of a page overflow).
+OVERFLOWING_ELEMENTS = """() => {
+  const w = document.documentElement.clientWidth;
+  const out = [];
+  for (const e of document.querySelectorAll('.bd-article *')) {
+    const r = e.getBoundingClientRect();
+    if (r.width > 0 && r.right > w + 1) {
+      let inner = false;  // inside a box that scrolls by itself: allowed
+      for (let p = e.parentElement; p; p = p.parentElement) {
+        const s = getComputedStyle(p);
+        if ((s.overflowX === 'auto' || s.overflowX === 'scroll' || s.overflowX === 'hidden')
+            && p.getBoundingClientRect().right <= w + 1) { inner = true; break; }
+      }
+      if (!inner) out.push(e.tagName.toLowerCase() + '.' + e.className + ' right=' +
+                           Math.round(r.right) + ': ' + (e.textContent || '').slice(0, 60));
+    }
+  }
+  return out.slice(0, 8);
+}"""
+
+# Code and output blocks whose content is wider than the block (a sideways scrollbar).
+SIDEWAYS_BLOCKS = """() => {
+  const sel = '.bd-article div.highlight pre, .bd-article .cell_output pre, '
+            + '.bd-article .cell_output .output, .bd-article div.highlight';
+  return Array.from(document.querySelectorAll(sel))
+    .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+    .map(e => {
+      const longest = (e.textContent || '').split('\\n')
+        .reduce((a, b) => (b.length > a.length ? b : a), '');
+      return e.scrollWidth + '/' + e.clientWidth + ' px, ' + longest.length + ' chars: '
+             + longest.trim().slice(0, 70);
+    });
+}"""
+
+# Milliseconds from navigation start until no formula on the first screen awaits MathJax.
+TYPESET_TIME = """async () => {
+  if (!window.MathJax || !MathJax.startup) return null;
+  await MathJax.startup.promise;
+  const onScreen = e => {
+    const r = e.getBoundingClientRect();
+    return r.bottom > 0 && r.top < window.innerHeight;
+  };
+  const pending = () => Array.from(document.querySelectorAll('mjx-lazy')).some(onScreen)
+    || Array.from(document.querySelectorAll('.math')).some(e => onScreen(e)
+         && !e.querySelector('mjx-container') && /\\\\\\(|\\$/.test(e.textContent));
+  while (pending()) await new Promise(r => requestAnimationFrame(r));
+  return performance.now();
+}"""
+
+
+def toc_pages() -> list[str]:
+    """Every page of ``_toc.yml``, root first."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+    for part in toc.get("parts", []):
+        pages += [entry["file"] for entry in part.get("chapters", [])]
+    return pages
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def _route(route) -> None:
+    url = urlparse(route.request.url)
+    if url.scheme in ("data", "blob", "about") or url.hostname in ("127.0.0.1", "localhost"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def measure(html: Path, pages: list[str] | None = None, repeat: int = 3) -> list[dict]:
+    """Typeset time (median and best of ``repeat`` loads), phone width, sideways blocks."""
+    from playwright.sync_api import sync_playwright
+
+    pages = pages or toc_pages()
+    handler = functools.partial(_Quiet, directory=str(html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    results = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            try:
+                for name in pages:
+                    row: dict = {"page": name}
+
+                    def load(viewport, _name=name):
+                        ctx = browser.new_context(
+                            viewport={"width": viewport[0], "height": viewport[1]}
+                        )
+                        ctx.route("**/*", _route)
+                        page = ctx.new_page()
+                        page.goto(f"{base}/{_name}.html", wait_until="load")
+                        return ctx, page
+
+                    times = []
+                    for i in range(repeat):
+                        ctx, page = load(DESKTOP)
+                        ms = page.evaluate(TYPESET_TIME)
+                        if ms is not None:
+                            times.append(ms / 1000)
+                        if i == 0:
+                            page.evaluate(OPEN_ALL)
+                            row["blocks"] = len(page.evaluate(SIDEWAYS_BLOCKS))
+                        ctx.close()
+                        if ms is None:  # a page without maths: one load is enough
+                            break
+                    row["typeset"] = statistics.median(times) if times else None
+                    row["typeset_best"] = min(times) if times else None
+                    ctx, page = load(PHONE)
+                    page.evaluate(OPEN_ALL)
+                    page.wait_for_timeout(200)
+                    row["phone_width"] = page.evaluate("document.documentElement.scrollWidth")
+                    ctx.close()
+                    results.append(row)
+                    print(f"  {name}: {row}", file=sys.stderr, flush=True)
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return results
+
+
+HEADER = [
+    "page",
+    "maths typeset (median)",
+    "best",
+    f"target < {TYPESET_BUDGET_S} s",
+    "width at 390 px",
+    "blocks scrolling at 1400 px",
+]
+
+
+def rows(results: list[dict]) -> list[list[str]]:
+    """Table rows for ``make bench``."""
+    out = []
+    for r in results:
+        t, best = r["typeset"], r["typeset_best"]
+        out.append(
+            [
+                r["page"],
+                "no maths" if t is None else f"{t:.2f} s",
+                "" if best is None else f"{best:.2f} s",
+                "" if best is None else ("met" if best < TYPESET_BUDGET_S else "**missed**"),
+                f"{r['phone_width']} px" + ("" if r["phone_width"] <= PHONE[0] else " **wide**"),
+                str(r["blocks"]),
+            ]
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the table for a built book."""
+    args = sys.argv[1:] if argv is None else argv
+    html = Path(args[0]) if args else ROOT / "_build" / "html"
+    results = measure(html)
+    print("| " + " | ".join(HEADER) + " |")
+    print("|" + " --- |" * len(HEADER))
+    for r in rows(results):
+        print("| " + " | ".join(r) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
