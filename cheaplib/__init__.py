@@ -11,8 +11,8 @@ Imports go one way (``tests/test_layering.py`` enforces it):
 1. ``swindle`` — chapter 1: counting, Bayes as a softmax.
 2. ``bitfunctions``, ``polynomials``, ``locality`` — chapter 2: Hamiltonians of bits,
    polynomial networks, locality, maximum entropy and symmetry.
-3. ``information`` — chapter 3: entropy, Markov hierarchies, sufficient statistics,
-   distillation.
+3. ``information``, ``markov``, ``sufficiency`` — chapter 3: entropy and eq. (22),
+   Markov hierarchies, sufficient statistics and distillation.
 4. ``ising``, ``rg`` — chapter 4: the Ising model and renormalization.
 5. ``flattening`` — chapter 5: flattening costs and no-flattening theorems.
 6. ``flows``, ``inference``, ``diffusion`` — chapter 6: Fokker–Planck flows, dynamical
