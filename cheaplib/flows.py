@@ -121,7 +121,7 @@ def _density(name: str, p: ArrayLike, w: FloatArray, tol: float = MASS_TOL) -> F
 
 
 def _times(name: str, t: ArrayLike) -> FloatArray:
-    arr = check_array(name, np.atleast_1d(np.asarray(t, dtype=float)), ndim=1)
+    arr = check_array(name, np.atleast_1d(np.asarray(t)), ndim=1)
     if np.any(arr < 0):
         raise ValueError(f"{name} must be non-negative")
     if np.any(np.diff(arr) < 0):
@@ -156,7 +156,7 @@ def grid_weights(grid: ArrayLike | tuple[ArrayLike, ...]) -> FloatArray:
         for k, axis in enumerate(grid):
             w = np.multiply.outer(w, grid_weights(_grid(axis, f"grid axis {k}")))
         return w
-    x = _grid(grid)
+    x = _grid(grid, "grid")
     h = np.diff(x)
     w = np.zeros_like(x)
     w[:-1] += h / 2
@@ -192,7 +192,7 @@ def relative_entropy(p: ArrayLike, q: ArrayLike, x: ArrayLike) -> float:
     ValueError
         If ``p`` or ``q`` is not a density on ``x``.
     """
-    w = grid_weights(x)
+    w = grid_weights(_grid(x))
     p, q = _density("p", p, w), _density("q", q, w)
     return float(np.sum(w * rel_entr(p, q)))
 
@@ -205,7 +205,7 @@ def differential_entropy(p: ArrayLike, x: ArrayLike) -> float:
     ValueError
         If ``p`` is not a density on ``x``.
     """
-    w = grid_weights(x)
+    w = grid_weights(_grid(x))
     p = _density("p", p, w)
     return float(-np.sum(w * xlogy(p, p)))
 
@@ -249,7 +249,7 @@ def _uniform_step(x: ArrayLike) -> float:
     xg = _grid(x)
     h = np.diff(xg)
     if not np.allclose(h, h[0], rtol=1e-9, atol=0):
-        raise ValueError("the grid must be uniform")
+        raise ValueError("x must be a uniform grid (equal steps)")
     return float(h.mean())
 
 
@@ -370,16 +370,20 @@ def w2_potential_gradient(eta: ArrayLike, p: ArrayLike, x: ArrayLike) -> FloatAr
     ValueError
         If ``eta`` does not integrate to zero, or ``p`` is not a positive density.
     """
+    return _potential_gradient(eta, p, x, "eta")
+
+
+def _potential_gradient(eta: ArrayLike, p: ArrayLike, x: ArrayLike, name: str) -> FloatArray:
     xg = _grid(x)
     w = grid_weights(xg)
     p = _density("p", p, w)
     if np.any(p <= 0):
         raise ValueError("p must be positive on the grid to invert eq. (18)")
-    e = _on_grid("eta", eta, xg)
+    e = _on_grid(name, eta, xg)
     flux = np.cumsum(w * e)
     scale = float(np.sum(w * np.abs(e))) or 1.0
     if abs(flux[-1]) > 1e-9 * scale:
-        raise ValueError("eta is not a tangent vector: it must integrate to zero (eq. 13)")
+        raise ValueError(f"{name} is not a tangent vector: it must integrate to zero (eq. 13)")
     return flux[:-1] / _log_mean(p[:-1], p[1:])
 
 
@@ -395,8 +399,8 @@ def w2_inner(eta1: ArrayLike, eta2: ArrayLike, p: ArrayLike, x: ArrayLike) -> fl
         As :func:`w2_potential_gradient`.
     """
     xg = _grid(x)
-    g1 = w2_potential_gradient(eta1, p, xg)
-    g2 = w2_potential_gradient(eta2, p, xg)
+    g1 = _potential_gradient(eta1, p, xg, "eta1")
+    g2 = _potential_gradient(eta2, p, xg, "eta2")
     pa = np.asarray(p, dtype=float)
     return float(np.sum(np.diff(xg) * _log_mean(pa[:-1], pa[1:]) * g1 * g2))
 
@@ -689,7 +693,7 @@ def relative_fisher_information(p: ArrayLike, q: ArrayLike, x: ArrayLike) -> flo
     w = grid_weights(xg)
     p, q = _density("p", p, w), _density("q", q, w)
     if np.any(q <= 0) or np.any(p <= 0):
-        raise ValueError("p and q must be positive on the grid (the score ln(p/q) is needed)")
+        raise ValueError("p and q must be positive on the grid x (the score ln(p/q) is needed)")
     score = np.gradient(np.log(p) - np.log(q), xg)
     return float(np.sum(w * p * score**2))
 
