@@ -575,6 +575,12 @@ def evaluate_bits(net: Network, chunk: int = 1024) -> FloatArray:
     TypeError, ValueError
         If ``net`` is not a Network, has more than 16 inputs, or ``chunk`` is not a
         positive integer, or one chunk's hidden layer would be over the memory budget.
+
+    Examples
+    --------
+    >>> net = bit_function_network([0.0, 0.0, 0.0, 1.0], beta=40.0)  # x0 AND x1
+    >>> evaluate_bits(net).round(6).ravel().tolist()
+    [0.0, 0.0, 0.0, 1.0]
     """
     if not isinstance(net, Network):
         raise TypeError(f"net must be a cheaplib.nets.Network, got {type(net).__name__}")

@@ -546,6 +546,15 @@ def factored_phi4_error_coefficient(
     ------
     TypeError, ValueError
         As :func:`factored_phi4_network`.
+
+    Examples
+    --------
+    >>> X = np.array([[0.5, -0.5, 0.2]])
+    >>> H = polynomial_value(phi4_chain_terms(3, 0.5, 0.25), X)
+    >>> net = factored_phi4_network(3, 0.5, 0.25, lam=1e-2)
+    >>> measured = (net(X)[:, 0] - H) / 1e-2**2
+    >>> bool(abs(measured[0] / factored_phi4_error_coefficient(X, 0.5, 0.25)[0] - 1) < 1e-3)
+    True
     """
     Xa = check_array("X", X, ndim=2)
     n, m2f, gf = _check_phi4(Xa.shape[1], m2, g)
