@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from cheaplib.claims import METADATA_KEY, STATUSES, Compare, format_number, verdict_status
+from cheaplib.claims import METADATA_KEY, STATUSES, Compare, verdict_status
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
@@ -194,18 +194,19 @@ def normalise(entry: dict[str, Any]) -> dict[str, Any]:
 
 # --- writing ---------------------------------------------------------------------------------
 def _row(role: str, rec: dict[str, Any]) -> str:
-    c = Compare.from_record(rec)
-    tol = "exact" if c.tolerance == 0 else f"±{c.tolerance:.2g}"
-    why = f" ({rec['reason']})" if rec.get("reason") else ""
-    cells = [
-        role,
-        f"`{c.name}`",
-        format_number(c.measured),
-        format_number(c.reference),
-        tol + why,
-        f"{c.margin:+.2g}",
-    ]
+    t = Compare.from_record(rec).text("")
+    cells = [role, f"`{t['name']}`", t["measured"], t["reference"], t["tolerance"], t["margin"]]
     return "| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |"
+
+
+def _reasons(entry: dict[str, Any]) -> str:
+    parts = dict.fromkeys(
+        f"`{r['name']}`: {r['reason']}"
+        for role in ROLES
+        for r in entry.get(role) or []
+        if r.get("reason")
+    )
+    return "Tolerances — " + "; ".join(parts) + "." if parts else ""
 
 
 def render(entries: list[dict[str, Any]], titles: dict[str, str]) -> str:
@@ -264,14 +265,15 @@ def render(entries: list[dict[str, Any]], titles: dict[str, str]) -> str:
                     "",
                     e["statement"].replace("\n", " "),
                     "",
-                    "| | quantity | measured | reference | tolerance | margin |",
+                    "| against | quantity | measured | reference | tolerance | margin |",
                     "| --- | --- | --- | --- | --- | --- |",
                 ]
                 for role in ROLES:
                     lines += [
                         _row(role if role != "compare" else "source", r) for r in e.get(role) or []
                     ]
-                lines += ["", "</div>", ""]
+                reasons = _reasons(e)
+                lines += ["", reasons, "", "</div>", ""] if reasons else ["", "</div>", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
