@@ -473,36 +473,28 @@ def factored_phi4_network(
     a = m2f / 2.0
     c = a / (2.0 * gf)
     width1 = 4 * n - 2
+    site, bond = np.arange(n), np.arange(n - 1)
+    sign = np.array([1.0, -1.0])  # the two neurons of a gate see +lam u and -lam u
     # hidden layer 1: rows 2i, 2i+1 square x_i; rows 2n + 2i, 2n + 2i + 1 square d_i
     W1 = np.zeros((width1, n))
-    for i in range(n):
-        W1[2 * i, i], W1[2 * i + 1, i] = lam, -lam
-    for i in range(n - 1):
-        r = 2 * n + 2 * i
-        W1[r, i + 1], W1[r, i] = lam, -lam
-        W1[r + 1, i + 1], W1[r + 1, i] = -lam, lam
+    W1[2 * site[:, None] + np.arange(2), site[:, None]] = lam * sign
+    rows = 2 * n + 2 * bond[:, None] + np.arange(2)
+    W1[rows, bond[:, None] + 1] = lam * sign
+    W1[rows, bond[:, None]] = -lam * sign
     b1 = np.full(width1, b)
     # readouts of layer 1 as affine maps of its outputs h: value = R h + r0
     sq = 1.0 / (lam**2 * curvature)  # weight of each neuron in a square readout
     R_site = np.zeros((n, width1))
-    for i in range(n):
-        R_site[i, 2 * i] = R_site[i, 2 * i + 1] = sq
+    R_site[site[:, None], 2 * site[:, None] + np.arange(2)] = sq
     r_site = -2.0 * s0 * sq
     R_Q = np.zeros(width1)
     R_Q[2 * n :] = 0.5 * sq
     r_Q = -s0 * sq * (n - 1)
     # hidden layer 2: rows 2i, 2i+1 square z_i = x_i^2 + c; the last two copy Q
-    W2 = np.zeros((2 * n + 2, width1))
-    b2 = np.full(2 * n + 2, b)
-    for i in range(n):
-        W2[2 * i], b2[2 * i] = lam * R_site[i], b + lam * (r_site + c)
-        W2[2 * i + 1], b2[2 * i + 1] = -lam * R_site[i], b - lam * (r_site + c)
-    W2[2 * n], b2[2 * n] = lam * R_Q, b + lam * r_Q
-    W2[2 * n + 1], b2[2 * n + 1] = -lam * R_Q, b - lam * r_Q
+    W2 = np.vstack([np.kron(R_site, lam * sign[:, None]), lam * sign[:, None] * R_Q])
+    b2 = b + lam * np.concatenate([np.tile(sign * (r_site + c), n), sign * r_Q])
     # output: sum_i g z_i^2 - n a^2 / (4 g) + Q
-    w_out = np.zeros(2 * n + 2)
-    w_out[: 2 * n] = gf * sq
-    w_out[2 * n], w_out[2 * n + 1] = 1.0 / (2 * lam * slope), -1.0 / (2 * lam * slope)
+    w_out = np.concatenate([np.full(2 * n, gf * sq), sign / (2 * lam * slope)])
     b_out = n * (-2.0 * s0 * gf * sq) - n * a * a / (4.0 * gf)
     layers = (Layer(W1, b1), Layer(W2, b2), Layer(w_out[None, :], np.array([b_out])))
     return Network(layers, str(activation))
