@@ -41,9 +41,11 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import gammaln
 
+from cheaplib._typing import FloatArray, IntArray
+from cheaplib.nets import Layer, Network
+from cheaplib.validation import MAX_BYTES, check_array, check_budget, check_real
 from cheaplib.validation import check_int as _int
 from cheaplib.validation import check_rng as _check_rng
-from cheaplib.nets import Layer, Network
 
 __all__ = [
     "StrassenCounts",
@@ -60,6 +62,7 @@ __all__ = [
     "product_error",
     "shallow_product_size",
     "smallest_mlp_width",
+    "sparse_break_even",
     "sparse_product_cost",
     "sparse_product_cost_mc",
     "sparse_product_samples",
@@ -72,7 +75,6 @@ __all__ = [
     "walsh_hadamard_factors",
 ]
 
-FloatArray = NDArray[np.float64]
 SparseFactors = list[sp.csr_array]
 
 MAX_LINEAR_SIZE = 4096
@@ -93,8 +95,10 @@ def _power_of_two(name: str, value: object, high: int) -> int:
 
 
 def _check_pair(deep: Network, flat: Network) -> None:
-    if not isinstance(deep, Network) or not isinstance(flat, Network):
-        raise TypeError("deep and flat must be cheaplib.nets.Network instances")
+    if not isinstance(deep, Network):
+        raise TypeError(f"deep must be a cheaplib.nets.Network, got {type(deep).__name__}")
+    if not isinstance(flat, Network):
+        raise TypeError(f"flat must be a cheaplib.nets.Network, got {type(flat).__name__}")
     if (deep.n_in, deep.n_out) != (flat.n_in, flat.n_out):
         raise ValueError(
             f"the networks compute different shapes: deep {deep.n_in}->{deep.n_out}, "
@@ -164,20 +168,30 @@ def synapse_flattening_cost(deep: Network, flat: Network) -> float:
 
 
 def _check_factors(factors: Sequence[object]) -> list[sp.csr_array]:
+    if isinstance(factors, str | bytes) or not isinstance(factors, Sequence):
+        raise TypeError(f"factors must be a sequence of matrices, got {type(factors).__name__}")
     if len(factors) == 0:
-        raise ValueError("a linear network needs at least one factor")
+        raise ValueError("factors: a linear network needs at least one factor")
     mats = []
     for i, f in enumerate(factors):
         if sp.issparse(f):
-            mats.append(sp.csr_array(f))
+            m = sp.csr_array(f)
+            if m.dtype.kind not in "biufc":
+                raise TypeError(f"factors[{i}] must be numeric, got dtype {m.dtype}")
+            if not np.all(np.isfinite(m.data)):
+                raise ValueError(f"factors[{i}] must be finite (no NaN or inf)")
+            mats.append(m)
         elif isinstance(f, np.ndarray) and f.ndim == 2:
-            mats.append(sp.csr_array(f))
+            arr = check_array(
+                f"factors[{i}]", f, ndim=2, dtype=f.dtype if f.dtype.kind == "c" else float
+            )
+            mats.append(sp.csr_array(arr))
         else:
-            raise TypeError(f"factor {i} must be a 2-D array or scipy.sparse matrix")
+            raise TypeError(f"factors[{i}] must be a 2-D array or scipy.sparse matrix")
     for i in range(len(mats) - 1):
         if mats[i].shape[1] != mats[i + 1].shape[0]:
             raise ValueError(
-                f"factor {i} has {mats[i].shape[1]} columns but factor {i + 1} has "
+                f"factors: factor {i} has {mats[i].shape[1]} columns but factor {i + 1} has "
                 f"{mats[i + 1].shape[0]} rows"
             )
     return mats
@@ -220,9 +234,10 @@ def flattened_synapses(factors: Sequence[object], rtol: float = 1e-9) -> int:
     int
         Number of non-zero entries of ``factors[0] @ ... @ factors[-1]``.
     """
-    if not 0 <= rtol < 1:
-        raise ValueError(f"rtol must be in [0, 1), got {rtol!r}")
+    rtol = check_real("rtol", rtol, 0.0, 1.0, high_open=True)
     mats = _check_factors(factors)
+    rows, inner = mats[0].shape[0], mats[-1].shape[1]
+    check_budget("factors", 16 * rows * inner, MAX_BYTES)
     prod = mats[0]
     for m in mats[1:]:
         prod = prod @ m
@@ -243,7 +258,7 @@ def linear_flattening_cost(factors: Sequence[object], rtol: float = 1e-9) -> flo
     """
     deep = factor_synapses(factors)
     if deep == 0:
-        raise ValueError("the factors have no non-zero entry")
+        raise ValueError("factors have no non-zero entry")
     return flattened_synapses(factors, rtol) / deep
 
 
@@ -263,7 +278,8 @@ def linear_network(factors: Sequence[object]) -> Network:
     """
     mats = _check_factors(factors)
     if any(np.iscomplexobj(m.data) for m in mats):
-        raise TypeError("linear_network needs real factors; count complex ones directly")
+        raise TypeError("factors must be real for linear_network; count complex ones directly")
+    check_budget("factors", sum(8 * m.shape[0] * m.shape[1] for m in mats), MAX_BYTES)
     layers = tuple(Layer(m.toarray(), np.zeros(m.shape[0])) for m in reversed(mats))
     return Network(layers, activation="identity")
 
@@ -482,11 +498,9 @@ def strassen_factors(N: ArrayLike, levels: int | None = None) -> SparseFactors:
     ValueError
         If ``N`` is not square with a power-of-two size in range, or not finite.
     """
-    N = np.asarray(N, dtype=float)
-    if N.ndim != 2 or N.shape[0] != N.shape[1]:
+    N = check_array("N", N, ndim=2)
+    if N.shape[0] != N.shape[1]:
         raise ValueError(f"N must be a square matrix, got shape {N.shape}")
-    if not np.all(np.isfinite(N)):
-        raise ValueError("N must be finite")
     n = _power_of_two("N.shape[0]", N.shape[0], 64)
     t, m = _strassen_levels(n, levels)
     # permutation: row-major (i, j) -> (Morton index of the top t bits, row-major block)
@@ -517,8 +531,10 @@ def strassen_factors(N: ArrayLike, levels: int | None = None) -> SparseFactors:
 
 
 def _check_p(p: ArrayLike) -> NDArray:
-    arr = np.asarray(p, dtype=float)
-    if not np.all(np.isfinite(arr)) or np.any(arr <= 0) or np.any(arr > 1):
+    if isinstance(p, bool | np.bool_):
+        raise TypeError("p must be a real number or array, got bool")
+    arr = check_array("p", p)
+    if np.any(arr <= 0) or np.any(arr > 1):
         raise ValueError(f"p must lie in (0, 1], got {p!r}")
     return arr
 
@@ -552,18 +568,63 @@ def sparse_product_cost(n: ArrayLike, p: ArrayLike) -> FloatArray | float:
         If ``p`` is outside :math:`(0, 1]` or ``n`` is not a positive integer.
     """
     n_arr = np.asarray(n)
-    if n_arr.dtype.kind not in "iu" or np.any(n_arr < 1):
+    if n_arr.dtype.kind not in "iu":
+        raise TypeError(f"n must be integer(s), got dtype {n_arr.dtype}")
+    if n_arr.size == 0 or np.any(n_arr < 1):
         raise ValueError(f"n must be positive integer(s), got {n!r}")
     p_arr = _check_p(p)
+    try:
+        np.broadcast_shapes(n_arr.shape, p_arr.shape)
+    except ValueError:
+        raise ValueError(f"n {n_arr.shape} and p {p_arr.shape} do not broadcast") from None
     # 1 - (1 - p^2)^n without cancellation for small p^2 n
     with np.errstate(divide="ignore"):  # p = 1: log1p(-1) = -inf, expm1(-inf) = -1
         out = -np.expm1(n_arr * np.log1p(-(p_arr**2))) / (2.0 * p_arr)
     return float(out) if out.ndim == 0 else out
 
 
+def sparse_break_even(p: float) -> int | None:
+    """The smallest ``n`` at which eq. (27) exceeds 1, or None if it never does.
+
+    :math:`C_s > 1 \\iff (1-p^2)^n < 1 - 2p`, so for :math:`0 < p < 1/2`
+
+    .. math:: n^* = \\left\\lfloor \\frac{\\ln(1-2p)}{\\ln(1-p^2)} \\right\\rfloor + 1
+              \\approx \\frac{2}{p} + 2 ,
+
+    and for :math:`p \\ge 1/2` the ceiling :math:`1/(2p) \\le 1` is never exceeded:
+    flattening never costs synapses.  Below :math:`n^*` the product of the sparse factors
+    has fewer non-zeros than the two factors together (:math:`C_s < 1`).
+
+    Parameters
+    ----------
+    p : float
+        Density in :math:`(0, 1]`.
+
+    Returns
+    -------
+    int or None
+
+    Examples
+    --------
+    >>> sparse_break_even(0.01), sparse_break_even(0.5)
+    (203, None)
+    """
+    p = check_real("p", p, 0.0, 1.0, low_open=True)
+    if p >= 0.5:
+        return None
+    ratio = math.log1p(-2.0 * p) / math.log1p(-(p**2))
+    n = math.floor(ratio) + 1
+    # guard the floor against round-off at an exact tie: C_s(n) > 1 >= C_s(n - 1)
+    while n > 1 and sparse_product_cost(n - 1, p) > 1.0:
+        n -= 1
+    while sparse_product_cost(n, p) <= 1.0:
+        n += 1
+    return n
+
+
 def sparse_product_samples(
     n: int, p: float, rng: np.random.Generator, trials: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+) -> tuple[IntArray, IntArray]:
     """Synapse counts of sampled deep (:math:`A`, :math:`B`) and flat (:math:`AB`) networks.
 
     Parameters
@@ -631,7 +692,7 @@ def shallow_product_size(n: int) -> tuple[int, int]:
     :math:`(n+1)2^n` synapses.  Works for any ``n >= 1`` (e.g. ``n = 32``, where the
     network itself is too big to build).
     """
-    n = _int("n", n, 1)
+    n = _int("n", n, 1, 4096)  # exact integers; 2**n for astronomically large n would hang
     return 2**n, (n + 1) * 2**n
 
 
@@ -643,7 +704,7 @@ def deep_product_size(n: int) -> tuple[int, int]:
     below it (4 when padded), and the output sums 4 neurons.  For ``n`` a power of two:
     :math:`4(n-1)` neurons and :math:`20n-28` synapses.
     """
-    n = _int("n", n, 2)
+    n = _int("n", n, 2, 2**62)
     neurons = synapses = 0
     k, first = n, True
     while k > 1:
@@ -664,10 +725,10 @@ def product_error(net: Network, X: ArrayLike) -> float:
         If ``X`` does not match the network's inputs or the network has several outputs.
     """
     if not isinstance(net, Network):
-        raise TypeError("net must be a cheaplib.nets.Network")
+        raise TypeError(f"net must be a cheaplib.nets.Network, got {type(net).__name__}")
     if net.n_out != 1:
-        raise ValueError(f"a product network has one output, this one has {net.n_out}")
-    X = np.asarray(X, dtype=float)
+        raise ValueError(f"net: a product network has one output, this one has {net.n_out}")
+    X = check_array("X", X, shape=(None, net.n_in))
     out = net(X)
     return float(np.max(np.abs(out[:, 0] - X.prod(axis=1))))
 
@@ -688,12 +749,14 @@ def halved_product_network(net: Network) -> Network:
     ValueError
         If ``net`` is not a one-hidden-layer network with ±λ input weights.
     """
-    if not isinstance(net, Network) or net.depth != 1:
-        raise ValueError("expects a network with exactly one hidden layer")
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a cheaplib.nets.Network, got {type(net).__name__}")
+    if net.depth != 1:
+        raise ValueError(f"net must have exactly one hidden layer, got {net.depth}")
     first, last = net.layers
     keep = first.W[:, 0] > 0
-    if 2 * np.count_nonzero(keep) != first.n_out:
-        raise ValueError("the first input weights are not +lam and -lam in equal numbers")
+    if 2 * np.count_nonzero(keep) != first.n_out or np.any(first.W[:, 0] == 0):
+        raise ValueError("net: the first input weights are not +lam and -lam in equal numbers")
     hidden = Layer(first.W[keep], first.b[keep])
     out = Layer(2.0 * last.W[:, keep], last.b)
     return Network((hidden, out), net.activation, net.output)
@@ -718,17 +781,16 @@ def subset_product_matrix(a: ArrayLike) -> FloatArray:
         Row ``s`` belongs to the subset :math:`S = \\{h : \\text{bit } h \\text{ of } s\\}`
         (row 0 is :math:`S = \\emptyset`, all ones).
     """
-    a = np.asarray(a, dtype=float)
-    if a.ndim != 2:
-        raise ValueError(f"a must be 2-D (n, m), got shape {a.shape}")
+    a = check_array("a", a, ndim=2)
     n = _int("n (rows of a)", a.shape[0], 1, 14)
+    check_budget("a", 8 * 2**n * n * a.shape[1], MAX_BYTES)
     bits = ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
     factors = np.where(bits[:, :, None], a[None, :, :], 1.0)
     out: FloatArray = factors.prod(axis=1)
     return out
 
 
-def _multi_indices(n: int, degree: int) -> NDArray[np.int64]:
+def _multi_indices(n: int, degree: int) -> IntArray:
     """All exponent vectors of ``n`` variables with total degree at most ``degree``."""
     R = np.zeros((1, 0), dtype=np.int64)
     for _ in range(n):
@@ -741,9 +803,7 @@ def _multi_indices(n: int, degree: int) -> NDArray[np.int64]:
     return R
 
 
-def taylor_monomials(
-    a: ArrayLike, w: ArrayLike, coeffs: ArrayLike
-) -> tuple[NDArray[np.int64], FloatArray]:
+def taylor_monomials(a: ArrayLike, w: ArrayLike, coeffs: ArrayLike) -> tuple[IntArray, FloatArray]:
     """Monomial coefficients of :math:`\\sum_j w_j \\sum_{k\\le K} \\sigma_k (a_j\\cdot x)^k`.
 
     This is the left-hand side of the journal's eqs. (A2)-(A3): a one-hidden-layer network
@@ -771,14 +831,15 @@ def taylor_monomials(
     ValueError
         On inconsistent shapes or when more than 200,000 monomials would be needed.
     """
-    a = np.asarray(a, dtype=float)
-    w = np.asarray(w, dtype=float)
-    c = np.asarray(coeffs, dtype=float)
-    if a.ndim != 2 or w.shape != (a.shape[1],) or c.ndim != 1 or c.size == 0:
-        raise ValueError("need a of shape (n, m), w of shape (m,), coeffs 1-D non-empty")
+    a = check_array("a", a, ndim=2)
+    w = check_array("w", w, shape=(a.shape[1],))
+    c = check_array("coeffs", coeffs, ndim=1)
     n, K = a.shape[0], c.size - 1
     if math.comb(n + K, n) > 200_000:
-        raise ValueError(f"{math.comb(n + K, n)} monomials: too many (n={n}, degree={K})")
+        raise ValueError(
+            f"a, coeffs: {math.comb(n + K, n)} monomials are too many (n={n}, degree={K})"
+        )
+    check_budget("a", 8 * math.comb(n + K, n) * a.shape[1] * (n + 1), MAX_BYTES)
     R = _multi_indices(n, K)
     deg = R.sum(axis=1)
     log_multinomial = _log_multinomial(R)
@@ -787,7 +848,7 @@ def taylor_monomials(
     return R, values
 
 
-def _log_multinomial(R: NDArray[np.int64]) -> FloatArray:
+def _log_multinomial(R: IntArray) -> FloatArray:
     out: FloatArray = gammaln(R.sum(axis=1) + 1.0) - gammaln(R + 1.0).sum(axis=1)
     return out
 
@@ -827,15 +888,16 @@ def mlp_product_error(
     """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPRegressor
-    from threadpoolctl import threadpool_limits
+    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
 
     n = _int("n", n, 1, 12)
-    if not hidden or any(_int("width", h, 1, 4096) < 1 for h in hidden):
-        raise ValueError("hidden must be a non-empty tuple of positive widths")
+    if not isinstance(hidden, tuple | list) or not hidden:
+        raise TypeError("hidden must be a non-empty tuple of positive widths")
+    hidden = tuple(_int("hidden", h, 1, 4096) for h in hidden)
     rng = _check_rng(rng)
-    n_train = _int("n_train", n_train, 8)
-    n_test = _int("n_test", n_test, 8)
-    max_iter = _int("max_iter", max_iter, 1)
+    n_train = _int("n_train", n_train, 8, 10**6)
+    n_test = _int("n_test", n_test, 8, 10**6)
+    max_iter = _int("max_iter", max_iter, 1, 10**5)
     X = rng.uniform(-1.0, 1.0, size=(n_train + n_test, n))
     y = X.prod(axis=1) * 3.0 ** (n / 2)
     model = MLPRegressor(
@@ -888,11 +950,12 @@ def smallest_mlp_width(
         The first width reaching the target and its error, or ``(None, best error)``.
     """
     depth = _int("depth", depth, 1, 16)
-    ws = [int(w) for w in widths]
+    if isinstance(widths, str | bytes) or not isinstance(widths, Sequence):
+        raise TypeError("widths must be a sequence of integers")
+    ws = [_int("widths", w, 1, 4096) for w in widths]
     if not ws or any(b <= a for a, b in zip(ws[:-1], ws[1:], strict=False)):
         raise ValueError("widths must be a non-empty increasing sequence")
-    if not np.isfinite(target) or target <= 0:
-        raise ValueError(f"target must be positive, got {target!r}")
+    target = check_real("target", target, low=0.0, low_open=True)
     best = np.inf
     for w in ws:
         err = mlp_product_error(n, (w,) * depth, rng, **kwargs)

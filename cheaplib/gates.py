@@ -8,10 +8,14 @@
   of :math:`2^n` neurons, eq. (28) / (A13) (the ±1 construction of the journal version).
 * :func:`deep_product_network` — the same product through a binary tree of 4-neuron gates,
   :math:`4(n-1)` neurons in :math:`\\lceil\\log_2 n\\rceil` hidden layers (Section III H).
+* :func:`shallow_product_approximation` — one hidden layer with *fewer* than :math:`2^n`
+  neurons whose error still tends to 0 (an output bias, or a bias at a zero of
+  :math:`\\sigma^{(n-1)}`), the constructions behind chapter 5's table of neuron counts.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -19,12 +23,14 @@ from scipy.linalg import block_diag
 
 from cheaplib.nets import Layer, Network, compose, taylor_coefficients
 from cheaplib.nets import activation as activation_function
+from cheaplib.validation import MAX_BYTES, check_budget, check_int, check_real
 
 __all__ = [
     "bit_product_gate",
     "deep_product_network",
     "generic_shift",
     "product_gate",
+    "shallow_product_approximation",
     "shallow_product_network",
     "vanishing_orders",
 ]
@@ -33,10 +39,8 @@ __all__ = [
 _MIN_CURVATURE = 1e-8
 
 
-def _check_positive(name: str, value: float) -> float:
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
+def _check_positive(name: str, value: object) -> float:
+    return check_real(name, value, low=0.0, low_open=True)
 
 
 def product_gate(lam: float, activation: str = "softplus", shift: float = 0.0) -> Network:
@@ -78,6 +82,7 @@ def product_gate(lam: float, activation: str = "softplus", shift: float = 0.0) -
         for the gate to be normalised (the message suggests a shift).
     """
     lam = _check_positive("lam", lam)
+    shift = _check_shift(shift)
     curvature = 2.0 * taylor_coefficients(activation, 2, at=shift)[2]
     if abs(curvature) < _MIN_CURVATURE:
         raise ValueError(
@@ -116,11 +121,13 @@ def bit_product_gate(k: int, beta: float) -> Network:
 
     Raises
     ------
+    TypeError
+        If ``k`` is not an integer or ``beta`` not a real number.
     ValueError
-        If ``k < 1`` or ``beta <= 0``.
+        If ``k < 1``, ``beta <= 0``, or the ``k`` weights would exceed the memory budget.
     """
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    k = check_int("k", k, 1)
+    check_budget("k", 8 * k, MAX_BYTES)
     beta = _check_positive("beta", beta)
     W = np.full((1, int(k)), beta)
     b = np.array([-beta * (k - 0.5)])
@@ -138,20 +145,12 @@ MAX_DEEP_INPUTS = 1024
 _GENERIC_SHIFT = 1.0  # every sigma_k(1), k <= 18, is far from 0 for softplus/logistic/tanh/exp
 
 
-def _check_count(name: str, value: int, low: int, high: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be in [{low}, {high}], got {value}")
-    return int(value)
+def _check_count(name: str, value: object, low: int, high: int) -> int:
+    return check_int(name, value, low, high)
 
 
-def _check_shift(shift: float) -> float:
-    if isinstance(shift, bool) or not isinstance(shift, int | float | np.integer | np.floating):
-        raise TypeError(f"shift must be a real number, got {type(shift).__name__}")
-    if not np.isfinite(shift):
-        raise ValueError(f"shift must be finite, got {shift!r}")
-    return float(shift)
+def _check_shift(shift: object, name: str = "shift") -> float:
+    return check_real(name, shift)
 
 
 def vanishing_orders(activation: str, k_max: int, at: float = 0.0) -> tuple[int, ...]:
@@ -188,7 +187,7 @@ def vanishing_orders(activation: str, k_max: int, at: float = 0.0) -> tuple[int,
     """
     fn = activation_function(activation)
     k_max = _check_count("k_max", k_max, 0, 40)
-    at = _check_shift(at)
+    at = _check_shift(at, "at")
     c0, c1 = taylor_coefficients(activation, 1, at=at)
     t = np.linspace(0.05, 0.5, 10)
     plus, minus = fn(at + t), fn(at - t)
@@ -231,6 +230,7 @@ def generic_shift(activation: str, n: int) -> float:
     ValueError
         If no shift helps (a polynomial activation such as ``identity``).
     """
+    n = _check_count("n", n, 0, 40)
     if not vanishing_orders(activation, n, 0.0):
         return 0.0
     bad = vanishing_orders(activation, n, _GENERIC_SHIFT)
@@ -362,6 +362,7 @@ def deep_product_network(
         If ``n`` is out of range, ``lam <= 0``, or :math:`\\sigma''(b) = 0`.
     """
     n = _check_count("n", n, 2, MAX_DEEP_INPUTS)
+    lam = _check_positive("lam", lam)
     shift = generic_shift(activation, 2) if shift is None else _check_shift(shift)
     gate = product_gate(lam, activation, shift)
     g_w1, g_b1 = gate.layers[0].W, gate.layers[0].b
@@ -378,6 +379,289 @@ def deep_product_network(
         k = pairs + odd
     assert net is not None
     return net
+
+
+# --- Chapter 5: fewer than 2^n neurons when "arbitrary accuracy" is read literally ------
+
+_ROOT_GRID = np.linspace(-6.0, 6.0, 241)
+_MIN_COEFFICIENT = 1e-6  # |sigma_n(b)| below this makes the output weights meaningless
+
+
+def derivative_zero(activation: str, order: int) -> float | None:
+    """A bias :math:`b` with :math:`\\sigma_{order}(b) = 0 \\ne \\sigma_{order+1}(b)`, or None.
+
+    Searched on :math:`[-6, 6]`: first :math:`b = 0` when the coefficient vanishes there
+    by parity (:func:`vanishing_orders`), then sign changes of
+    :math:`\\sigma_{order}(b)` on a grid refined with :func:`scipy.optimize.brentq`; the
+    root nearest 0 is returned.  For ``silu`` and ``order = 1`` it is the minimum of
+    SiLU, :math:`b^* = -1 - W(1/e) \\approx -1.2785` (:math:`W` the Lambert function);
+    ``softplus``, ``logistic``, ``tanh`` and ``exp`` are monotone, so none of them has
+    one for ``order = 1``.
+
+    Parameters
+    ----------
+    activation : str
+        Activation name.
+    order : int
+        Taylor order, ``0 <= order <= 20``.
+
+    Returns
+    -------
+    float or None
+        The bias, or None if there is none on :math:`[-6, 6]`.
+
+    Examples
+    --------
+    >>> round(derivative_zero("silu", 1), 6)
+    -1.278465
+    >>> derivative_zero("softplus", 1) is None
+    True
+    """
+    from scipy.optimize import brentq
+
+    order = _check_count("order", order, 0, 20)
+    activation_function(activation)
+
+    def coef(b: float, k: int = order) -> float:
+        return float(taylor_coefficients(activation, k, at=b)[k])
+
+    def usable(b: float) -> bool:
+        return abs(coef(b, order + 1)) > _MIN_COEFFICIENT
+
+    if order in vanishing_orders(activation, order + 1, 0.0) and usable(0.0):
+        return 0.0
+    values = np.array([coef(float(b)) for b in _ROOT_GRID])
+    roots = []
+    for lo, hi, vlo, vhi in zip(
+        _ROOT_GRID[:-1], _ROOT_GRID[1:], values[:-1], values[1:], strict=True
+    ):
+        if vlo == 0.0:
+            roots.append(float(lo))
+        elif vlo * vhi < 0:
+            roots.append(float(brentq(coef, lo, hi, xtol=1e-15, rtol=1e-15)))
+    roots = [r for r in roots if usable(r)]
+    return min(roots, key=abs) if roots else None
+
+
+def shallow_product_approximation(n: int, eps: float, activation: str = "softplus") -> Network:
+    """One hidden layer with fewer than :math:`2^n` neurons approximating :math:`x_1\\cdots x_n`.
+
+    The journal theorem (Lin, Tegmark & Rolnick 2017, App. A) counts networks
+    :math:`\\sum_j w_j\\sigma(a_j\\cdot x)` whose Taylor expansion matches the product
+    through degree :math:`n`, with :math:`\\sigma_k \\ne 0` for :math:`k \\le n`: these
+    need :math:`2^n` neurons.  A network with an output bias, or with a hidden bias where
+    a Taylor coefficient vanishes, needs fewer, and its error still tends to 0 as the
+    input scale ``eps`` does (the output weights grow like ``eps**-n``, as in the
+    journal's own construction).  This builds the smaller of:
+
+    * **a zero of** :math:`\\sigma^{(n-1)}` (:func:`derivative_zero`): at a bias
+      :math:`b` with :math:`\\sigma_{n-1}(b) = 0 \\ne \\sigma_n(b)`, the
+      :math:`2^{n-1}` neurons :math:`\\sigma(b + \\epsilon\\, s\\cdot x)` with
+      :math:`s_1 = +1`, output weights :math:`\\prod_i s_i / (2^{n-1} n!\\,\\sigma_n
+      \\epsilon^n)`.  Summed over half the sign vectors, every monomial of degree
+      :math:`\\le n` cancels except :math:`x_1\\cdots x_n` and :math:`x_2\\cdots x_n`,
+      whose coefficient is proportional to :math:`\\sigma_{n-1}(b) = 0`.  For ``silu``
+      and :math:`n = 2` this is two neurons at the minimum of SiLU; for ``tanh`` and odd
+      :math:`n`, and ``softplus`` and even :math:`n \\ge 4`, the bias is 0;
+    * **the forward mixed difference**, :math:`2^n - 1` neurons
+      :math:`\\sigma(b + \\epsilon\\sum_{i\\in S} x_i)`, :math:`\\emptyset \\ne S
+      \\subseteq \\{1..n\\}`, weights :math:`(-1)^{n-|S|}/(n!\\,\\sigma_n\\epsilon^n)`
+      and the constant :math:`S = \\emptyset` term as the output bias (inclusion and
+      exclusion remove every monomial that misses a variable), at the bias
+      :func:`generic_shift`.
+
+    Both have error :math:`O(\\epsilon)` on :math:`[-1, 1]^n` (:math:`O(\\epsilon^2)`
+    when :math:`\\sigma_{n+1}(b) = 0` too), down to a round-off floor of order
+    :math:`10^{-16}\\epsilon^{-n}`.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs, ``1 <= n <= MAX_SHALLOW_INPUTS`` (16).
+    eps : float
+        Input scale :math:`\\epsilon`, ``0 < eps <= 1``.
+    activation : str, optional
+        Activation name, by default ``"softplus"``.
+
+    Returns
+    -------
+    Network
+        ``n`` inputs, one hidden layer, one output (with a bias).  For ``n = 2``: 3
+        neurons for a monotone activation (``softplus``, ``logistic``, ``tanh``, ``exp``)
+        and 2 for ``silu``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a non-integer or out-of-range ``n``, ``eps`` outside ``(0, 1]``, an unknown
+        or polynomial activation, or output weights that overflow.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> net = shallow_product_approximation(2, 1e-3)
+    >>> X = np.array([[0.5, -0.8], [1.0, 1.0]])
+    >>> net.neurons, np.abs(net(X)[:, 0] - X.prod(axis=1)).max() < 1e-2
+    (3, np.True_)
+    >>> shallow_product_approximation(2, 1e-3, "silu").neurons
+    2
+    """
+    n = _check_count("n", n, 1, MAX_SHALLOW_INPUTS)
+    eps = check_real("eps", eps, low=0.0, high=1.0, low_open=True)
+    activation_function(activation)
+    zero = derivative_zero(activation, n - 1)
+    if zero is not None:  # 2^(n-1) <= 2^n - 1 neurons
+        b = float(zero)
+        signs = _subset_signs(n)
+        signs = signs[signs[:, 0] > 0]
+        sigma_n = taylor_coefficients(activation, n, at=b)[n]
+        coef = signs.prod(axis=1) / (2.0 ** (n - 1) * math.factorial(n) * sigma_n)
+        bias = 0.0  # n = 1: sigma_0(b) = 0 is the zero itself; n >= 2: the sum cancels
+        inputs = eps * signs
+        shifts = np.full(len(signs), b)
+    else:
+        b = generic_shift(activation, n)
+        bits = ((np.arange(1, 2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(float)
+        c = taylor_coefficients(activation, n, at=b)
+        sigma_n = c[n]
+        sizes = bits.sum(axis=1)
+        coef = (-1.0) ** (n - sizes) / (math.factorial(n) * sigma_n)
+        with np.errstate(over="ignore", divide="ignore"):
+            bias = (-1.0) ** n * float(c[0]) / (math.factorial(n) * sigma_n * eps**n)
+        inputs = eps * bits
+        shifts = np.full(len(bits), b)
+    with np.errstate(over="ignore", divide="ignore"):
+        w = coef / eps**n
+    if not (np.all(np.isfinite(w)) and np.isfinite(bias)):
+        raise ValueError(f"output weights overflow for eps={eps:g}, n={n}; increase eps")
+    hidden = Layer(inputs, shifts)
+    return Network((hidden, Layer(w[None, :], np.array([bias]))), activation)
+
+
+def grouped_product_network(
+    n: int, group: int, lam: float, activation: str = "softplus"
+) -> Network:
+    """Product of ``n`` inputs in levels of :math:`2^g`-neuron products of ``group`` values.
+
+    Level 1 multiplies the inputs in groups of ``group`` with
+    :func:`shallow_product_network` (the last group may be smaller), level 2 the group
+    products, and so on, joined with :func:`cheaplib.nets.compose`.  ``group = 2`` is the
+    tree of :func:`deep_product_network` (with the :math:`2^2`-neuron gate); for
+    :math:`n = g^k` there are :math:`k` hidden layers and
+    :math:`2^g (n-1)/(g-1)` neurons, the depth-:math:`k` construction of Rolnick and
+    Tegmark (2018) with :math:`g = n^{1/k}`.
+
+    Parameters
+    ----------
+    n : int
+        Number of inputs, ``2 <= n <= 1024``.
+    group : int
+        Values multiplied by one shallow block, ``2 <= group <= 10``.
+    lam : float
+        Input scale of every block, ``lam > 0``.
+    activation : str, optional
+        Activation name, by default ``"softplus"``.
+
+    Returns
+    -------
+    Network
+        ``n`` inputs, one output, :math:`\\lceil\\log_g n\\rceil` hidden layers.
+
+    Examples
+    --------
+    >>> net = grouped_product_network(9, 3, 0.1)
+    >>> net.neurons, net.depth
+    (32, 2)
+    """
+    n = _check_count("n", n, 2, MAX_DEEP_INPUTS)
+    group = _check_count("group", group, 2, 10)
+    lam = _check_positive("lam", lam)
+    net: Network | None = None
+    k = n
+    while k > 1:
+        sizes = [group] * (k // group) + ([k % group] if k % group else [])
+        blocks = [shallow_product_network(m, lam, activation) if m > 1 else None for m in sizes]
+        w1, b1, w2 = [], [], []
+        for _m, blk in zip(sizes, blocks, strict=True):
+            if blk is None:  # a single value passes through the 2-neuron product of one input
+                blk = shallow_product_network(1, lam, activation)
+            w1.append(blk.layers[0].W)
+            b1.append(blk.layers[0].b)
+            w2.append(blk.layers[1].W)
+        level = Network(
+            (
+                Layer(block_diag(*w1), np.concatenate(b1)),
+                Layer(block_diag(*w2), np.zeros(len(sizes))),
+            ),
+            activation,
+        )
+        net = level if net is None else compose(net, level)
+        k = len(sizes)
+    assert net is not None
+    return net
+
+
+def shallow_monomial_approximation(
+    r: tuple[int, ...], eps: float, activation: str = "softplus"
+) -> Network:
+    """One hidden layer of :math:`\\prod_i (r_i+1) - 1` neurons for :math:`\\prod_i x_i^{r_i}`.
+
+    The forward mixed difference of :math:`\\sigma(b + \\epsilon\\, k\\cdot x)` over the
+    grid :math:`k \\in \\prod_i \\{0..r_i\\}`, with weights
+    :math:`\\prod_i (-1)^{r_i-k_i}\\binom{r_i}{k_i} / (d!\\,\\sigma_d(b)\\,\\epsilon^d)`,
+    :math:`d = \\sum_i r_i`: the difference operator annihilates every monomial of degree
+    below :math:`d` and keeps exactly :math:`x^r` at degree :math:`d`, so the error is
+    :math:`O(\\epsilon)`.  The :math:`k = 0` neuron is a constant and becomes the output
+    bias, one neuron fewer than the :math:`\\prod_i(r_i+1)` of Rolnick and Tegmark (2018).
+    For :math:`r = (d)` this is :math:`x^d` with :math:`d` neurons.
+
+    Parameters
+    ----------
+    r : tuple of int
+        Exponents :math:`r_i \\ge 1`, at most 6 variables, :math:`\\prod(r_i+1) \\le 4096`.
+    eps : float
+        Input scale, ``0 < eps <= 1``.
+    activation : str, optional
+        Activation name; the bias is :func:`generic_shift` for degree :math:`d`.
+
+    Returns
+    -------
+    Network
+
+    Examples
+    --------
+    >>> shallow_monomial_approximation((3,), 1e-2).neurons
+    3
+    """
+    if not isinstance(r, tuple | list) or not 1 <= len(r) <= 6:
+        raise TypeError("r must be a tuple of 1 to 6 positive integer exponents")
+    r = tuple(check_int("r", ri, 1, 40) for ri in r)
+    eps = check_real("eps", eps, low=0.0, high=1.0, low_open=True)
+    check_budget("r", math.prod(ri + 1 for ri in r), 4096, unit="neurons")
+    d = sum(r)
+    _check_count("sum(r)", d, 1, 40)
+    b = generic_shift(activation, d)
+    c = taylor_coefficients(activation, d, at=b)
+    grid = np.array(list(itertools.product(*(range(ri + 1) for ri in r))), dtype=float)
+    weights = np.array(
+        [
+            math.prod(
+                (-1) ** (ri - int(ki)) * math.comb(ri, int(ki)) for ri, ki in zip(r, k, strict=True)
+            )
+            for k in grid
+        ],
+        dtype=float,
+    ) / (math.factorial(d) * c[d])
+    with np.errstate(over="ignore"):
+        weights = weights / eps**d
+    if not np.all(np.isfinite(weights)):
+        raise ValueError(f"output weights overflow for eps={eps:g}; increase eps")
+    bias = weights[0] * float(c[0])  # the k = 0 neuron is the constant sigma(b)
+    hidden = Layer(eps * grid[1:], np.full(len(grid) - 1, b))
+    return Network((hidden, Layer(weights[None, 1:], np.array([bias]))), activation)
+
+
+__all__ += ["derivative_zero", "grouped_product_network", "shallow_monomial_approximation"]
 
 
 # --- Section II C: error laws of the two gates (chapter 2) -------------------------------
@@ -466,12 +750,14 @@ def fourth_order_shift(activation: str, low: float, high: float) -> float:
     """
     from scipy.optimize import brentq
 
-    low, high = _check_shift(low), _check_shift(high)
+    low, high = _check_shift(low, "low"), _check_shift(high, "high")
 
     def s4(b: float) -> float:
         return float(taylor_coefficients(activation, 4, at=b)[4])
 
-    if not low < high or s4(low) * s4(high) > 0:
+    if not low < high:
+        raise ValueError(f"low must be below high, got [{low:g}, {high:g}]")
+    if s4(low) * s4(high) > 0:
         raise ValueError(f"sigma_4 of {activation!r} does not change sign on [{low:g}, {high:g}]")
     root = float(brentq(s4, low, high, xtol=1e-14, rtol=1e-14))
     gate_error_constant(activation, root)  # raises if sigma'' vanishes there too
@@ -502,10 +788,7 @@ def bit_product_error(k: int, beta: float) -> float:
     ValueError
         If ``k`` is out of range or ``beta <= 0``.
     """
-    if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k!r}")
-    if k > MAX_BIT_PRODUCT_INPUTS:
-        raise ValueError(f"k must be <= {MAX_BIT_PRODUCT_INPUTS} (2^k bit strings), got {k}")
+    k = check_int("k", k, 1, MAX_BIT_PRODUCT_INPUTS)
     gate = bit_product_gate(int(k), beta)
     bits = ((np.arange(2**k)[:, None] >> np.arange(k)[None, :]) & 1).astype(float)
     out = gate(bits)[:, 0]
@@ -543,6 +826,8 @@ def beta_for_decimals(D: float, rounding: bool = False) -> float:
         If ``D <= 0`` or not finite.
     """
     D = _check_positive("D", D)
+    if not isinstance(rounding, bool | np.bool_):
+        raise TypeError(f"rounding must be a bool, got {type(rounding).__name__}")
     scale = 2.0 if rounding else 1.0
     # log(scale * 10^D - 1) without overflow for large D
     return float(2.0 * (np.log(scale) + D * np.log(10.0) + np.log1p(-(10.0**-D) / scale)))

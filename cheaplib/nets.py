@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from cheaplib.validation import check_array
+from cheaplib._typing import FloatArray
+from cheaplib.validation import check_array, check_int, check_real
 
 __all__ = [
     "ACTIVATIONS",
@@ -31,9 +32,8 @@ __all__ = [
     "activation",
     "softmax_posterior",
     "taylor_coefficients",
+    "taylor_points_needed",
 ]
-
-FloatArray = NDArray[np.float64]
 
 
 def _softplus(z: NDArray) -> NDArray:
@@ -51,16 +51,25 @@ def _logistic(z: NDArray) -> NDArray:
     return out
 
 
+def _silu(z: NDArray) -> NDArray:
+    # SiLU (swish) z * logistic(z); analytic inside |Im z| < pi, like the logistic
+    out: NDArray = z * _logistic(z)
+    return out
+
+
 ACTIVATIONS: dict[str, Callable[[NDArray], NDArray]] = {
     "softplus": _softplus,
     "logistic": _logistic,
     "tanh": np.tanh,
     "exp": np.exp,
+    "silu": _silu,
     "identity": lambda z: z,
 }
 """Element-wise activations by name.  All but ``identity`` are smooth and generic
 in the sense of eq. (10); ``relu`` is deliberately absent (its Taylor series at 0 does
-not exist, so the constructions of Section II C do not apply)."""
+not exist, so the constructions of Section II C do not apply).  ``silu``
+(:math:`z/(1+e^{-z})`) is the one activation here whose derivative vanishes at a real
+point, :math:`b^* = -1 - W(1/e) \\approx -1.2785` (chapter 5)."""
 
 # Distance from the expansion point to the nearest complex singularity, used to pick a
 # safe radius for the Cauchy integral in ``taylor_coefficients``.
@@ -69,6 +78,7 @@ _RADIUS_OF_CONVERGENCE: dict[str, float] = {
     "logistic": np.pi,
     "tanh": np.pi / 2,
     "exp": np.inf,
+    "silu": np.pi,
     "identity": np.inf,
 }
 
@@ -80,7 +90,7 @@ def activation(name: str) -> Callable[[NDArray], NDArray]:
     ----------
     name : str
         One of :data:`ACTIVATIONS` (``softplus``, ``logistic``, ``tanh``, ``exp``,
-        ``identity``).
+        ``silu``, ``identity``).
 
     Returns
     -------
@@ -89,10 +99,19 @@ def activation(name: str) -> Callable[[NDArray], NDArray]:
 
     Raises
     ------
+    TypeError
+        If ``name`` is not a string.
     ValueError
         If ``name`` is not a known activation.
+
+    Examples
+    --------
+    >>> float(activation("silu")(np.array(0.0)))
+    0.0
     """
-    if not isinstance(name, str) or name not in ACTIVATIONS:
+    if not isinstance(name, str):
+        raise TypeError(f"activation name must be a string, got {type(name).__name__}")
+    if name not in ACTIVATIONS:
         known = ", ".join(sorted(ACTIVATIONS))
         raise ValueError(f"unknown activation {name!r}; choose one of: {known}")
     return ACTIVATIONS[name]
@@ -116,7 +135,10 @@ def taylor_coefficients(name: str, k_max: int, at: float = 0.0, points: int = 12
     at : float, optional
         Expansion point ``a`` (the bias shift), by default 0.
     points : int, optional
-        Number of quadrature points on the circle, by default 128.
+        Number of quadrature points on the circle, by default 128; at most 4096.  Fewer
+        than :func:`taylor_points_needed` would alias higher orders onto the ones asked
+        for (e.g. 3 points give :math:`\\tanh` the coefficients -0.159, 0.988, 0.064
+        instead of 0, 1, 0) and are refused.
 
     Returns
     -------
@@ -125,25 +147,63 @@ def taylor_coefficients(name: str, k_max: int, at: float = 0.0, points: int = 12
 
     Raises
     ------
+    TypeError
+        For a non-integer ``k_max`` or ``points`` or a non-real ``at``.
     ValueError
-        For an unknown activation or ``k_max`` out of range.
+        For an unknown activation, ``k_max`` out of range, a non-finite ``at`` or too
+        few ``points``.
+
+    Examples
+    --------
+    >>> taylor_coefficients("softplus", 3).round(6) + 0.0
+    array([0.693147, 0.5     , 0.125   , 0.      ])
     """
     fn = activation(name)
-    if not isinstance(k_max, int | np.integer) or not 0 <= k_max <= 40:
-        raise ValueError(f"k_max must be an integer in [0, 40], got {k_max!r}")
-    if not np.isfinite(at):
-        raise ValueError(f"expansion point must be finite, got {at!r}")
-    big = _RADIUS_OF_CONVERGENCE[name]
-    # Singularities of softplus/logistic/tanh lie on the imaginary axis through 0; from a
-    # real shift a their distance grows to sqrt(a^2 + R^2).
-    reach = np.hypot(at, big) if np.isfinite(big) else np.inf
-    radius = min(0.5 * reach, 2.0)
+    k_max = check_int("k_max", k_max, 0, 40)
+    at = check_real("at", at)
+    points = check_int("points", points, 1, 4096)
+    radius = _cauchy_radius(name, at)
+    need = taylor_points_needed(name, k_max, at)
+    if points < need:
+        raise ValueError(
+            f"points must be >= {need} for k_max={k_max} (fewer alias higher Taylor "
+            f"orders onto the ones asked for), got {points}"
+        )
     theta = 2.0 * np.pi * np.arange(points) / points
     samples = fn(at + radius * np.exp(1j * theta))
     coeffs = np.fft.fft(samples) / points
     k = np.arange(k_max + 1)
     out: FloatArray = (coeffs[: k_max + 1] / radius**k).real
     return out
+
+
+def _cauchy_radius(name: str, at: float) -> float:
+    big = _RADIUS_OF_CONVERGENCE[name]
+    # Singularities of softplus/logistic/tanh/silu lie on the imaginary axis through 0;
+    # from a real shift a their distance grows to sqrt(a^2 + R^2).
+    reach = float(np.hypot(at, big)) if np.isfinite(big) else np.inf
+    return min(0.5 * reach, 2.0)
+
+
+def taylor_points_needed(name: str, k_max: int, at: float = 0.0) -> int:
+    """Fewest quadrature points for which :func:`taylor_coefficients` does not alias.
+
+    The trapezoid rule with :math:`N` points on a circle of radius :math:`r` returns
+    :math:`\\sigma_k + \\sigma_{k+N} r^N + \\sigma_{k+2N} r^{2N} + \\dots`, so the
+    aliased terms are of relative size :math:`(r/R)^N` for a function analytic in the
+    disc of radius :math:`R`.  The radius is chosen with :math:`r \\le R/2`, so
+    :math:`N \\ge 2(k_{max}+1)` and :math:`2^{-N} \\le 10^{-16}` (:math:`N \\ge 54`)
+    keep them below round-off.
+
+    Examples
+    --------
+    >>> taylor_points_needed("tanh", 2), taylor_points_needed("tanh", 40)
+    (54, 82)
+    """
+    activation(name)
+    k_max = check_int("k_max", k_max, 0, 40)
+    check_real("at", at)
+    return max(54, 2 * (k_max + 1))
 
 
 def softmax_posterior(H: ArrayLike, mu: ArrayLike) -> FloatArray:
@@ -205,14 +265,10 @@ class Layer:
     b: FloatArray
 
     def __post_init__(self) -> None:
-        W = np.asarray(self.W, dtype=float)
-        b = np.asarray(self.b, dtype=float)
-        if W.ndim != 2:
-            raise ValueError(f"W must be 2-D (n_out, n_in), got shape {W.shape}")
+        W = np.array(check_array("W", self.W, ndim=2, min_size=0), dtype=float)
+        b = np.array(check_array("b", self.b, min_size=0), dtype=float)
         if b.shape != (W.shape[0],):
             raise ValueError(f"b must have shape ({W.shape[0]},), got {b.shape}")
-        if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-            raise ValueError("layer weights and biases must be finite")
         W.setflags(write=False)
         b.setflags(write=False)
         object.__setattr__(self, "W", W)
@@ -271,7 +327,7 @@ class Network:
                 raise ValueError(
                     f"layer {i + 1} expects {b.n_in} inputs but layer {i} gives {a.n_out}"
                 )
-        if self.output not in _OUTPUTS:
+        if not isinstance(self.output, str) or self.output not in _OUTPUTS:
             raise ValueError(f"unknown output {self.output!r}; choose one of {_OUTPUTS}")
         object.__setattr__(self, "layers", layers)
         object.__setattr__(self, "_fn", activation(self.activation))
@@ -337,9 +393,9 @@ class Network:
         return Z[0] if single else Z
 
     def _check_input(self, X: ArrayLike) -> FloatArray:
-        X = np.asarray(X, dtype=float)
+        X = check_array("X", X, min_size=0)
         if X.ndim != 2 or X.shape[1] != self.n_in:
-            raise ValueError(f"expected inputs of shape (m, {self.n_in}), got {X.shape}")
+            raise ValueError(f"X: expected inputs of shape (m, {self.n_in}), got {X.shape}")
         return X
 
 
@@ -356,6 +412,8 @@ def compose(first: Network, second: Network) -> Network:
         If the activations differ, ``first`` has a non-identity output, or shapes do not
         chain.
     """
+    if not isinstance(first, Network) or not isinstance(second, Network):
+        raise TypeError("first and second must be cheaplib.nets.Network instances")
     if first.activation != second.activation:
         raise ValueError("cannot compose networks with different activations")
     if first.output != "identity":

@@ -17,8 +17,12 @@ from cheaplib.flattening import (
 )
 from cheaplib.gates import (
     deep_product_network,
+    derivative_zero,
     generic_shift,
+    grouped_product_network,
     product_gate,
+    shallow_monomial_approximation,
+    shallow_product_approximation,
     shallow_product_network,
     vanishing_orders,
 )
@@ -161,9 +165,9 @@ def test_bad_input():
         shallow_product_network(0, 0.1)
     with pytest.raises(ValueError, match="n must be in"):
         shallow_product_network(17, 0.1)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="n must be an integer"):
         shallow_product_network(2.0, 0.1)
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match="n must be an integer"):
         shallow_product_network(True, 0.1)
     with pytest.raises(ValueError, match="lam"):
         shallow_product_network(3, 0.0)
@@ -181,3 +185,79 @@ def test_bad_input():
         shallow_product_network(3, 0.1, shift=float("nan"))
     with pytest.raises(ValueError, match="overflow"):
         shallow_product_network(16, 1e-300)
+
+
+# --- fewer than 2^n neurons when 'arbitrary accuracy' is read literally (chapter 5) ---------
+
+GRID = np.array(np.meshgrid(np.linspace(-1, 1, 21), np.linspace(-1, 1, 21))).reshape(2, -1).T
+
+
+@pytest.mark.parametrize(
+    ("act", "neurons"),
+    [("softplus", 3), ("logistic", 3), ("tanh", 3), ("exp", 3), ("silu", 2)],
+)
+def test_two_input_product_with_as_few_neurons_as_the_activation_allows(act, neurons):
+    epss = [0.2, 0.1, 0.05, 0.025, 0.0125]
+    errs = [product_error(shallow_product_approximation(2, e, act), GRID) for e in epss]
+    assert shallow_product_approximation(2, 0.1, act).neurons == neurons < 2**2
+    # the error sequence tends to 0: it falls at every halving, at least like eps
+    assert all(b < a for a, b in zip(errs, errs[1:], strict=False))
+    ratios = np.array(errs[:-1]) / np.array(errs[1:])
+    assert np.all(ratios > 1.8)
+    assert errs[-1] < 0.02
+
+
+@pytest.mark.parametrize("act", ["softplus", "logistic", "tanh", "exp", "silu"])
+@pytest.mark.parametrize("n", [1, 3, 4, 5])
+def test_fewer_than_2n_neurons_for_every_n(act, n):
+    X = np.random.default_rng(n).uniform(-1, 1, (200, n))
+    nets = [shallow_product_approximation(n, e, act) for e in (0.1, 0.05, 0.025)]
+    assert nets[0].neurons < 2**n or n == 1
+    assert nets[0].neurons in (2 ** (n - 1), 2**n - 1)
+    errs = [product_error(net, X) for net in nets]
+    assert errs[0] > errs[1] > errs[2] and errs[1] / errs[2] > 1.8
+
+
+def test_silu_bias_is_the_minimum_of_silu():
+    from scipy.special import lambertw
+
+    b = derivative_zero("silu", 1)
+    assert b == pytest.approx(-1 - lambertw(1 / math.e).real, abs=1e-12)
+    assert abs(taylor_coefficients("silu", 1, at=b)[1]) < 1e-12
+    for act in ("softplus", "logistic", "tanh", "exp"):
+        assert derivative_zero(act, 1) is None  # monotone: sigma' never vanishes
+
+
+def test_forward_difference_matches_taylor_through_degree_n():
+    # with the output bias, degrees 1..n of the expansion are exactly x1...xn
+    for n in (2, 3):
+        net = shallow_product_approximation(n, 1.0, "exp")
+        R, v = taylor_monomials(
+            net.layers[0].W.T, net.layers[1].W[0], taylor_coefficients("exp", n)
+        )
+        keep = R.sum(1) >= 1
+        np.testing.assert_allclose(v[keep], np.all(R == 1, axis=1)[keep], atol=1e-12)
+        assert net.neurons == 2**n - 1
+
+
+@pytest.mark.parametrize("r", [(2,), (3,), (1, 1), (2, 1), (1, 1, 1)])
+def test_monomials_with_one_neuron_fewer_than_rolnick_tegmark(r):
+    X = np.random.default_rng(0).uniform(-1, 1, (200, len(r)))
+    target = np.prod(X ** np.array(r), axis=1)
+    errs = [
+        np.abs(shallow_monomial_approximation(r, e)(X)[:, 0] - target).max()
+        for e in (0.04, 0.02, 0.01)
+    ]
+    assert shallow_monomial_approximation(r, 0.1).neurons == math.prod(k + 1 for k in r) - 1
+    assert errs[0] > errs[1] > errs[2] and errs[1] / errs[2] > 1.8
+
+
+@pytest.mark.parametrize(("n", "group"), [(9, 3), (16, 4), (16, 2), (10, 3)])
+def test_grouped_product_network(n, group):
+    net = grouped_product_network(n, group, 0.05)
+    X = np.random.default_rng(1).uniform(0.9, 1.1, (50, n))
+    rel = np.abs(net(X)[:, 0] / X.prod(1) - 1).max()
+    assert rel < 0.05
+    k = round(math.log(n, group))
+    if group**k == n:
+        assert net.neurons == 2**group * (n - 1) // (group - 1) and net.depth == k

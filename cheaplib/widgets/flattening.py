@@ -13,6 +13,7 @@ from matplotlib.ticker import LogLocator
 from cheaplib.flattening import deep_product_size, product_error, shallow_product_size
 from cheaplib.gates import deep_product_network, shallow_product_network
 from cheaplib.plotting import new_figure
+from cheaplib.validation import check_choice, check_int, check_real
 from cheaplib.widgets import Dropdown, RenderResult, Slider, WidgetSpec
 
 __all__ = ["SPECS", "render_product_networks"]
@@ -49,16 +50,13 @@ def render_product_networks(n: int, lam: float, activation: str = "softplus") ->
 
     Raises
     ------
-    ValueError
-        If ``n`` or ``lam`` is out of range or the activation is unknown.
+    TypeError, ValueError
+        If ``n`` or ``lam`` is out of range or of the wrong type, or the activation is
+        unknown (each message names its argument).
     """
-    if isinstance(n, bool) or not isinstance(n, int | np.integer) or not 2 <= n <= _N_MAX:
-        raise ValueError(f"n must be an integer in [2, {_N_MAX}], got {n!r}")
-    if not np.isfinite(lam) or not 1e-3 * (1 - 1e-9) <= lam <= 1.0 * (1 + 1e-9):
-        raise ValueError(f"lam must lie in [0.001, 1], got {lam!r}")
-    if activation not in ("softplus", "logistic", "tanh", "exp"):
-        raise ValueError(f"unknown activation {activation!r}")
-    n = int(n)
+    n = check_int("n", n, 2, _N_MAX)
+    lam = check_real("lam", lam, 1e-3 * (1 - 1e-9), 1.0 * (1 + 1e-9))
+    activation = check_choice("activation", activation, ("softplus", "logistic", "tanh", "exp"))
     X = _sample(n)
     shallow = shallow_product_network(n, lam, activation)
     deep = deep_product_network(n, lam, activation)
