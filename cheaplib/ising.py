@@ -872,7 +872,8 @@ def block_spin_flow(
     n_chains: int = 8,
     n_samples: int = 40,
     n_burn: int = 20,
-) -> FloatArray:
+    return_samples: bool = False,
+) -> FloatArray | tuple[FloatArray, SpinArray]:
     """The projected majority-rule flow :math:`K \\to K^{(1)} \\to K^{(2)} \\dots` of a 2-D torus.
 
     For each coupling in ``K``, ``n_chains`` independent Swendsen–Wang chains on an
@@ -892,11 +893,14 @@ def block_spin_flow(
         Source of randomness (one stream for all chains).
     b, n_levels, n_chains, n_samples, n_burn : int, optional
         Block side, number of blockings, chains, samples per chain, burn-in sweeps.
+    return_samples : bool, optional
+        Also return the unblocked samples, shape ``(len(K), n_chains, n_samples, L, L)``.
 
     Returns
     -------
     numpy.ndarray, shape ``(n_chains, len(K), n_levels + 1)``
-        Fitted couplings; ``[..., 0]`` is the fit to the unblocked samples.
+        Fitted couplings; ``[..., 0]`` is the fit to the unblocked samples.  With
+        ``return_samples``, the pair ``(flow, samples)``.
 
     Examples
     --------
@@ -917,12 +921,19 @@ def block_spin_flow(
         raise ValueError(
             f"L = {L} must be divisible by b**n_levels = {b**n_levels} with a coarsest side >= 3"
         )
+    if not isinstance(return_samples, bool | np.bool_):
+        raise TypeError("return_samples must be a bool")
+    n_samples = check_int("n_samples", n_samples, 1)
+    check_budget("n_samples", float(ks.size) * n_chains * n_samples * L * L, MAX_BYTES)
     out = np.empty((n_chains, ks.size, n_levels + 1))
+    kept = np.empty((ks.size, n_chains, n_samples, L, L), dtype=np.int8) if return_samples else None
     for j, k in enumerate(ks):  # one vectorised multi-chain run per coupling
         S = swendsen_wang((L, L), float(k), n_samples, rng, n_burn=n_burn, n_chains=n_chains)
+        if kept is not None:
+            kept[j] = S
         for level in range(n_levels + 1):
             for c in range(n_chains):
                 out[c, j, level] = pseudolikelihood_couplings(S[c], nnn=False)[0]
             if level < n_levels:
                 S = majority_block_spins(S, b)  # type: ignore[assignment]
-    return out
+    return out if kept is None else (out, kept)

@@ -370,7 +370,7 @@ def _fit(
         grad_hess,
         np.asarray(y, dtype=np.float64),
         max_iter=100,
-        converged=lambda yy, step: bool(np.max(np.abs(step) / (np.abs(yy) + 1e-300)) < 1e-13),
+        converged=lambda yy, step: bool(np.max(np.abs(step) / (np.abs(yy) + 1e-300)) < 1e-11),
     )
     E = phi @ y
     info = (phi / E[:, None] ** 2).T @ phi
