@@ -43,6 +43,7 @@ __all__ = [
     "STYLE",
     "BookFigure",
     "enforce_legible_text",
+    "figure_bundle",
     "min_font_size",
     "new_figure",
     "smallest_text_px",
@@ -138,13 +139,44 @@ def smallest_text_px(fig: Figure) -> float:
     return float(min(sizes)) * PHONE_FIGURE_PX / (72.0 * float(fig.get_figwidth()))
 
 
+def figure_bundle(fig: Figure) -> tuple[dict[str, str], dict[str, dict[str, int]]]:
+    """The notebook output of ``fig``: a PNG at the figure's dpi, shown at 96 dpi.
+
+    Returns the display data (``image/png`` base64 with the tight bounding box the inline
+    backend uses, and the usual ``text/plain`` repr) and its metadata: the PNG's ``width``
+    in CSS pixels, so that the book, JupyterLab and Colab show a :data:`BOOK_DPI` figure at
+    its natural size with two device pixels per CSS pixel (a column narrower than that,
+    as on a phone, scales it down).
+    """
+    import base64
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight", dpi=fig.dpi)
+    png = buf.getvalue()
+    width_px = int.from_bytes(png[16:20], "big")  # IHDR: width, then height
+    css_width = round(width_px * SCREEN_DPI / float(fig.dpi))
+    data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": repr(fig)}
+    return data, {"image/png": {"width": css_width}}
+
+
 class BookFigure(Figure):
-    """A matplotlib Figure that keeps its text legible at phone width (see module doc)."""
+    """A matplotlib Figure that keeps its text legible at phone width (see module doc).
+
+    In a notebook it displays itself through :func:`figure_bundle` (a sharp PNG with its
+    CSS width), whether it is the last expression of a cell or passed to ``display``.
+    """
 
     def draw(self, renderer: RendererBase) -> None:
         """Enlarge too-small text (:func:`enforce_legible_text`), then draw."""
         enforce_legible_text(self)
         super().draw(renderer)
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import publish_display_data
+
+        data, metadata = figure_bundle(self)
+        publish_display_data(data=data, metadata=metadata)
 
 
 def new_figure(

@@ -76,3 +76,20 @@ def test_every_widget_figure_is_legible_on_a_phone():
         worst[name] = smallest_text_px(static_figure(spec))
     small = {k: round(v, 2) for k, v in worst.items() if v < MIN_TEXT_PX - 1e-9}
     assert not small, f"widget figures with text under {MIN_TEXT_PX} CSS px on a phone: {small}"
+
+
+def test_notebook_output_is_a_2x_png_shown_at_its_css_width():
+    import base64
+
+    from cheaplib.plotting import figure_bundle
+
+    fig, ax = new_figure(width=5.0, height=3.0)
+    ax.plot([0, 1], [1, 0])
+    data, metadata = figure_bundle(fig)
+    png = base64.b64decode(data["image/png"])
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width_px = int.from_bytes(png[16:20], "big")
+    css = metadata["image/png"]["width"]
+    assert width_px == pytest.approx(2 * css, abs=1)  # two device pixels per CSS pixel
+    assert css == pytest.approx(96 * 5.0, rel=0.1)  # about the figure's size at 96 dpi
+    assert data["text/plain"].endswith("with 1 Axes>")
