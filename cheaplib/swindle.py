@@ -794,6 +794,8 @@ def softmax_layer_covariance(
     d, k = classes.dim, classes.n_classes
     if d > 3:
         raise ValueError(f"quadrature is limited to d <= 3, got d = {d}")
+    f_dim = d + 2
+    check_budget("nodes", 8.0 * k * nodes**d * f_dim * (f_dim + k * k), MAX_BYTES)
     t, w = np.polynomial.hermite_e.hermegauss(nodes)  # weight exp(-t^2/2)
     w = w / w.sum()
     grids = np.meshgrid(*([t] * d), indexing="ij")

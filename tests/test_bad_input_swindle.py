@@ -198,3 +198,8 @@ def test_separable_classes_raise_instead_of_returning_arbitrary_weights():
 )
 def test_widget_refuses_bad_settings(kwargs, name):
     _raises((TypeError, ValueError), name, render_bayes_softmax, **kwargs)
+
+
+def test_covariance_quadrature_is_budgeted():
+    three_d = sw.GaussianClasses(np.eye(3)[:2], [1.0, 1.0], [0.5, 0.5])
+    _raises(ValueError, "nodes", sw.softmax_layer_covariance, three_d, 10, nodes=200)
