@@ -390,7 +390,8 @@ def optimal_binary_distillation(joint: ArrayLike, size: int) -> tuple[float, Int
     cols = statistic_joint(pj, mss)
     m = cols.shape[1]
     if m > 4096:
-        raise ValueError(f"too many distinct posteriors ({m} > 4096)")
+        raise ValueError(f"joint has too many distinct posteriors ({m} > 4096)")
+    check_budget("joint", 8.0 * 5 * (m + 1) ** 2, MAX_BYTES)  # the (s, e) tables
     order = np.argsort(cols[0] / cols.sum(axis=0), kind="stable")
     c = cols[:, order]
     cum = np.concatenate([np.zeros((2, 1)), np.cumsum(c, axis=1)], axis=1)  # (2, m+1)
