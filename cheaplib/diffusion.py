@@ -151,6 +151,14 @@ def reverse_diffusion(
     (times, states)
         Forward times :math:`t_{\\max} - s` of the records and the samples there.
 
+    Examples
+    --------
+    >>> import numpy as np
+    >>> bumps = GaussianMixture((0.3, 0.7), (-2.0, 1.5), (0.3, 0.4))
+    >>> t, Y = reverse_diffusion(bumps, 4000, 4.0, 200, np.random.default_rng(1))
+    >>> round(float(np.mean(Y[-1] < 0)), 1)  # the left bump's weight
+    0.3
+
     Raises
     ------
     ValueError

@@ -134,6 +134,18 @@ def dynamical_bayes(
     -------
     ndarray, shape (len(T_values), *prior.shape)
 
+    Examples
+    --------
+    A Bernoulli model with typical data: eq. (42) gives the Beta posterior.
+
+    >>> import numpy as np
+    >>> from cheaplib.flows import normalize
+    >>> th = np.linspace(0.001, 0.999, 999)
+    >>> pi = dynamical_bayes(normalize(np.ones_like(th), th),
+    ...                      bernoulli_divergence(0.3, th), [50.0], th)[0]
+    >>> round(float(th[np.argmax(pi)]), 3)  # the mode of Beta(16, 36)
+    0.3
+
     Raises
     ------
     ValueError
@@ -389,6 +401,14 @@ def normal_mean_posterior(
     -------
     ndarray
         Shape ``grid.shape`` for scalar ``T``, else ``(len(T), len(grid))``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> mu = np.linspace(-5, 5, 1001)
+    >>> pi = normal_mean_posterior(4.0, 0.5, 1.2, mu)
+    >>> round(float(np.sqrt(np.sum(pi * (mu - 0.5) ** 2) * 0.01)), 4)  # sigma / sqrt(T)
+    0.6
 
     Raises
     ------

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from scipy.stats import norm
 
 from cheaplib.flows import (
+    density_quantiles,
     differential_entropy,
     dirichlet_energy,
     euler_maruyama,
@@ -17,14 +18,17 @@ from cheaplib.flows import (
     free_energy,
     grid_weights,
     heat_flow,
+    jko_step,
     neumann_laplacian,
     normalize,
     ou_transition_density,
     periodic_laplacian,
     relative_entropy,
+    relative_fisher_information,
     w2_gradient,
     w2_inner,
     w2_potential_gradient,
+    wegner_morris_gaussian_mode,
 )
 
 X = np.linspace(-6.0, 6.0, 241)
@@ -197,3 +201,53 @@ def test_euler_maruyama_is_reproducible_and_checks_input():
         euler_maruyama(lambda x, t: x, np.zeros(3), 0.1, 0, np.random.default_rng(0))
     with pytest.raises(ValueError, match="shape"):
         euler_maruyama(lambda x, t: 1.0, np.zeros(3), 0.1, 2, np.random.default_rng(0))
+
+
+# --- beyond eqs. 22-26: Fisher rate, JKO steps, Wegner-Morris for a free field -------------
+
+
+def test_relative_fisher_information_of_shifted_and_scaled_gaussians():
+    x = np.linspace(-12, 12, 4001)
+    q = normalize(gauss(x, 0.0, 1.0), x)
+    # I(N(m, s^2) | N(0, 1)) = m^2 + (s - 1/s)^2
+    for m, s in [(0.7, 1.0), (0.0, 0.6), (-0.4, 1.3)]:
+        p = normalize(gauss(x, m, s), x)
+        assert relative_fisher_information(p, q, x) == pytest.approx(
+            m**2 + (s - 1 / s) ** 2, rel=1e-5
+        )
+
+
+def test_density_quantiles_match_scipy():
+    p = normalize(gauss(X, 0.4, 0.9), X)
+    u = np.array([0.05, 0.3, 0.5, 0.9])
+    np.testing.assert_allclose(density_quantiles(p, X, u), norm.ppf(u, 0.4, 0.9), atol=2e-3)
+
+
+def test_jko_step_of_ou_matches_the_gaussian_minimising_movement():
+    # for V = x^2/2 a Gaussian stays Gaussian under the JKO step: mean m/(1+h), and the sd
+    # s' solves (s' - s)/h = 1/s' - s' (first variation of W2^2/2h + F in (m, s))
+    m, s, h, n = 1.5, 0.6, 0.05, 2000
+    u = (np.arange(n) + 0.5) / n
+    z = jko_step(norm.ppf(u, m, s), lambda x: x**2 / 2, lambda x: x, np.ones_like, h)
+    s_new = (s + math.sqrt(s**2 + 4 * h * (1 + h))) / (2 * (1 + h))
+    assert z.mean() == pytest.approx(m / (1 + h), rel=1e-9)
+    assert z.std() / norm.ppf(u).std() == pytest.approx(s_new, rel=2e-3)
+
+
+def test_wegner_morris_mode_keeps_the_seed_gaussian_and_runs_the_mass_coupling():
+    def C(lnl):
+        return math.exp(-math.exp(-2 * lnl)) / 1.5
+
+    def C_dot(lnl):
+        return C(lnl) * 2 * math.exp(-2 * lnl)
+
+    ll = np.linspace(math.log(3.0), 0.0, 41)
+    phi = np.linspace(-5, 5, 401)
+    for lam0 in (0.0, 0.8):
+        G0 = 1 / (1 / C(ll[0]) + lam0)
+        P = wegner_morris_gaussian_mode(
+            normalize(gauss(phi, 0, math.sqrt(G0)), phi), phi, C, C_dot, ll
+        )
+        lam = 1 / (1 / lam0 - (C(ll[-1]) - C(ll[0]))) if lam0 else 0.0
+        var = grid_weights(phi) @ (P[-1] * phi**2)
+        assert var == pytest.approx(1 / (1 / C(ll[-1]) + lam), rel=2e-3)

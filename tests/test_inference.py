@@ -24,6 +24,7 @@ from cheaplib.inference import (
     normal_posterior_predictive,
     pairings,
     petz_recovery,
+    poisson_divergence,
     posterior_from_divergence,
     posterior_moment,
     running_mean,
@@ -125,3 +126,12 @@ def test_petz_map_is_bayes():
     np.testing.assert_allclose(petz_recovery(E, prior), post, atol=1e-12)
     np.testing.assert_allclose(post.sum(axis=0), 1.0)
     np.testing.assert_allclose(post @ (E @ prior), prior)
+
+
+def test_poisson_divergence_is_kl_of_poisson_pmfs():
+    from scipy.stats import poisson
+
+    k = np.arange(0, 80)
+    for lam in (0.5, 2.0, 7.0):
+        exact = np.sum(poisson.pmf(k, 2.0) * (poisson.logpmf(k, 2.0) - poisson.logpmf(k, lam)))
+        assert float(poisson_divergence(2.0, lam)) == pytest.approx(exact, rel=1e-10)
