@@ -16,6 +16,7 @@ import numpy as np
 from cheaplib.flows import grid_weights, heat_flow
 from cheaplib.inference import normal_mean_posterior
 from cheaplib.plotting import new_figure
+from cheaplib.validation import check_real
 from cheaplib.widgets import RenderResult, Slider, WidgetSpec
 
 __all__ = ["SPECS", "render_bayesian_diffusion"]
@@ -47,15 +48,13 @@ def render_bayesian_diffusion(tau: float, sigma: float) -> RenderResult:
 
     Raises
     ------
-    ValueError
-        If ``tau`` or ``sigma`` is out of range.
+    TypeError, ValueError
+        If ``tau`` or ``sigma`` is not a finite real in its range.
     """
     lo, hi = _TAU_RANGE
-    if not np.isfinite(tau) or not lo * (1 - 1e-9) <= tau <= hi * (1 + 1e-9):
-        raise ValueError(f"tau must lie in [{lo}, {hi}], got {tau!r}")
+    tau = check_real("tau", tau, lo * (1 - 1e-9), hi * (1 + 1e-9))
     lo, hi = _SIGMA_RANGE
-    if not np.isfinite(sigma) or not lo * (1 - 1e-9) <= sigma <= hi * (1 + 1e-9):
-        raise ValueError(f"sigma must lie in [{lo}, {hi}], got {sigma!r}")
+    sigma = check_real("sigma", sigma, lo * (1 - 1e-9), hi * (1 + 1e-9))
     width = sigma * np.sqrt(tau)
     x = _MU_STAR + width * _UNIT_GRID  # periodic grid; the tails beyond 10 widths are < 1e-20
     tau0 = tau / 4
