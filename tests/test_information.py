@@ -1,4 +1,4 @@
-"""cheaplib.information, markov and sufficiency: entropy, eq. (22), Markov chains (eqs. 15-17), sufficient statistics."""
+"""cheaplib.information, markov, sufficiency: entropy, eq. (22), chains, sufficient statistics."""
 
 import itertools
 import math
