@@ -312,6 +312,12 @@ def fft_factors(n: int) -> SparseFactors:
         If ``n`` is not an integer.
     ValueError
         If ``n`` is not a power of two in range.
+
+    Examples
+    --------
+    >>> f = fft_factors(8)
+    >>> factor_synapses(f), flattened_synapses(f)
+    (48, 64)
     """
     n = _power_of_two("n", n, MAX_LINEAR_SIZE)
     t = n.bit_length() - 1
@@ -454,6 +460,12 @@ def strassen_synapses(n: int, levels: int | None = None) -> StrassenCounts:
     -------
     StrassenCounts
         Python integers (exact).
+
+    Examples
+    --------
+    >>> c = strassen_synapses(64, 1)
+    >>> c.multiplications, c.synapses, c.flat_synapses
+    (229376, 253952, 262144)
     """
     t, m = _strassen_levels(n, levels)
     adds = 4 * (7**t - 4**t) * m**2
@@ -564,8 +576,13 @@ def sparse_product_cost(n: ArrayLike, p: ArrayLike) -> FloatArray | float:
 
     Raises
     ------
-    ValueError
+    TypeError, ValueError
         If ``p`` is outside :math:`(0, 1]` or ``n`` is not a positive integer.
+
+    Examples
+    --------
+    >>> round(sparse_product_cost(10**6, 0.01), 6)
+    50.0
     """
     n_arr = np.asarray(n)
     if n_arr.dtype.kind not in "iu":
@@ -689,8 +706,14 @@ def shallow_product_size(n: int) -> tuple[int, int]:
     """Neurons and synapses of :func:`cheaplib.gates.shallow_product_network` (exact ints).
 
     :math:`2^n` hidden neurons, each with :math:`n` input weights and one output weight:
-    :math:`(n+1)2^n` synapses.  Works for any ``n >= 1`` (e.g. ``n = 32``, where the
-    network itself is too big to build).
+    :math:`(n+1)2^n` synapses.  Works for ``1 <= n <= 4096`` (e.g. ``n = 32``, where
+    the network itself is too big to build); larger ``n`` is refused rather than left to
+    compute :math:`2^n` for ever.
+
+    Examples
+    --------
+    >>> shallow_product_size(32)
+    (4294967296, 141733920768)
     """
     n = _int("n", n, 1, 4096)  # exact integers; 2**n for astronomically large n would hang
     return 2**n, (n + 1) * 2**n

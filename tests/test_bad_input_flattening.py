@@ -180,3 +180,18 @@ def test_training_arguments():
         fl.smallest_mlp_width(2, 1, [8, 4], rng)
     with pytest.raises(ValueError, match="depth"):
         fl.smallest_mlp_width(2, 0, [4], rng)
+
+
+def test_widget_render_arguments():
+    from cheaplib.widgets.flattening import render_product_networks
+
+    with pytest.raises(ValueError, match="n must be in"):
+        render_product_networks(11, 0.1)
+    with pytest.raises(TypeError, match="n must be an integer"):
+        render_product_networks(4.0, 0.1)
+    with pytest.raises(ValueError, match="lam"):
+        render_product_networks(4, math.nan)
+    with pytest.raises(ValueError, match="lam"):
+        render_product_networks(4, 2.0)
+    with pytest.raises(ValueError, match="activation"):
+        render_product_networks(4, 0.1, "relu")

@@ -22,6 +22,7 @@ from cheaplib.flattening import (
     neuron_flattening_cost,
     shallow_product_size,
     smallest_mlp_width,
+    sparse_break_even,
     sparse_product_cost,
     sparse_product_cost_mc,
     sparse_product_samples,
@@ -227,3 +228,17 @@ def test_mlp_learns_a_product_of_two():
         smallest_mlp_width(2, 1, [8, 4], np.random.default_rng(0))
     with pytest.raises(TypeError, match="Generator"):
         mlp_product_error(2, (4,), 0)
+
+
+@pytest.mark.parametrize("p", [0.001, 0.01, 0.02, 0.05, 0.1, 0.3, 0.49])
+def test_sparse_break_even_is_the_first_n_with_cost_above_one(p):
+    n = sparse_break_even(p)
+    assert sparse_product_cost(n, p) > 1.0 >= sparse_product_cost(n - 1, p) or n == 1
+    if p <= 0.1:
+        assert abs(n - (2 / p + 2)) <= 1 + 10 * p  # the expansion 2/p + 2 + O(p)
+
+
+def test_sparse_break_even_never_for_dense_factors():
+    for p in (0.5, 0.7, 1.0):
+        assert sparse_break_even(p) is None
+        assert sparse_product_cost(np.arange(1, 10**4), p).max() <= 1.0
