@@ -91,7 +91,7 @@ def _real(name: str, value: object) -> float:
         and not hasattr(value, "__float__")
     ):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    x = float(value)  # type: ignore[arg-type]
+    x = float(value)  # type: ignore[arg-type,unused-ignore]
     if not math.isfinite(x):
         raise ValueError(f"{name} must be finite, got {x}")
     return x

@@ -911,7 +911,7 @@ def mlp_product_error(
     """
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPRegressor
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    from threadpoolctl import threadpool_limits
 
     n = _int("n", n, 1, 12)
     if not isinstance(hidden, tuple | list) or not hidden:

@@ -172,11 +172,15 @@ class BookFigure(Figure):
         enforce_legible_text(self)
         super().draw(renderer)
 
+    #: Further outputs published beside the PNG (mime type -> text), e.g. the manifest of
+    #: a static widget that the HTML book turns into a kernel-free control.
+    extra_data: dict[str, str] = {}
+
     def _ipython_display_(self) -> None:
         from IPython.display import publish_display_data
 
         data, metadata = figure_bundle(self)
-        publish_display_data(data=data, metadata=metadata)
+        publish_display_data(data={**data, **self.extra_data}, metadata=metadata)
 
 
 def new_figure(

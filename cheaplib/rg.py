@@ -905,7 +905,7 @@ def fit_rbm(
         The fitted model (``components_``, ``intercept_hidden_``, ``intercept_visible_``).
     """
     from sklearn.neural_network import BernoulliRBM
-    from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    from threadpoolctl import threadpool_limits
 
     rng = _check_rng(rng)
     v = check_array("visible", visible, ndim=2)

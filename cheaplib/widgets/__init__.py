@@ -57,6 +57,8 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
+from cheaplib.plotting import BookFigure
+
 __all__ = [
     "MAX_GRID",
     "MAX_POSITIONS",
@@ -396,7 +398,11 @@ def static_figure(spec: WidgetSpec) -> Figure:
     the HTML book replaces the figure by the kernel-free control it describes.
     """
     fig, _ = spec.render(**spec.defaults)
-    fig._repr_mimebundle_ = _StaticBundle(static_manifest(spec))  # type: ignore[attr-defined]
+    bundle = _StaticBundle(static_manifest(spec))
+    if isinstance(fig, BookFigure):  # it displays itself, with its extra outputs
+        fig.extra_data = {STATIC_MIME: bundle.text}
+    else:
+        fig._repr_mimebundle_ = bundle  # type: ignore[attr-defined]
     return fig
 
 
@@ -491,7 +497,7 @@ class _LatestWins:
 def _live_box_class() -> type:
     import ipywidgets as w
 
-    class LiveWidget(w.VBox):  # type: ignore[misc]
+    class LiveWidget(w.VBox):
         """The widget's box, with a text form that says what it is.
 
         A notebook saved without widget state shows this text (not ``VBox(children=...``)
@@ -581,7 +587,7 @@ def extreme_settings(spec: WidgetSpec) -> list[dict[str, Any]]:
     The others stay at their defaults.  Tests render every one of these to check that no
     extreme breaks the widget (no exception other than a clear ``ValueError``, no NaN).
     """
-    settings = []
+    settings: list[dict[str, Any]] = []
     for control in spec.controls:
         vals = control.values()
         ends = vals if isinstance(control, Dropdown) else [vals[0], vals[-1]]
