@@ -57,6 +57,7 @@ KINDS = ("claim", "exercise")
 GLUE_PREFIX = "application/papermill.record/"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NAME = re.compile(r"^[A-Za-z0-9_.+'\-]+$")
+_SOURCE = re.compile(r"^(00[0-3]\b|lit:[a-z0-9_-]+\b)")
 
 
 def format_number(value: float, digits: int = 4, fmt: str | None = None) -> str:
@@ -438,7 +439,8 @@ def check(
     statement
         The claim in the book's words (MyST maths allowed: ``$C_s = n/2k$``).
     source
-        Which paper (``000``–``003``) and where (``"001 Sec. III F"``).
+        Which paper (``000``–``003``) and where (``"001 Sec. III F"``); a claim of a work
+        beyond the four sources names its bibliography key: ``"lit:rolnick2018power"``.
     equation
         Equation number(s), or "".
     compare
@@ -469,8 +471,11 @@ def check(
         raise ValueError(f"claim_id must match {_ID.pattern}, got {claim_id!r}")
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
-    if not isinstance(source, str) or not re.match(r"^00[0-3]\b", source):
-        raise ValueError(f"source must start with a paper number 000-003, got {source!r}")
+    if not isinstance(source, str) or not _SOURCE.match(source):
+        raise ValueError(
+            "source must start with a paper number 000-003 or, for a work beyond the four "
+            f"sources, 'lit:<bibliography key>', got {source!r}"
+        )
     if not isinstance(statement, str) or not statement.strip():
         raise ValueError("statement must be a non-empty string")
     verdict = Verdict(

@@ -42,6 +42,7 @@ SOURCES = {
     "001": "Lin & Tegmark, preprint (arXiv:1608.08225)",
     "002": "Lin, Tegmark & Rolnick, J. Stat. Phys. 168 (2017)",
     "003": "Berman & Klinger, slides of arXiv:2212.11379",
+    "lit:": "a work beyond the four sources, by its key in references.bib",
 }
 FIELDS = ("id", "chapter", "cell", "kind", "source", "equation", "statement", "status", *ROLES)
 
@@ -133,8 +134,9 @@ def problems_of(entry: dict[str, Any]) -> list[str]:
         found.append(f"{where}: status {entry.get('status')!r}, but the numbers give {status!r}")
     if entry.get("status") not in STATUSES:
         found.append(f"{where}: unknown status {entry.get('status')!r}")
-    if str(entry.get("source", ""))[:3] not in SOURCES:
-        found.append(f"{where}: source must start with a paper number 000-003")
+    source = str(entry.get("source", ""))
+    if source[:3] not in SOURCES and not source.startswith("lit:"):
+        found.append(f"{where}: source must start with a paper number 000-003 or lit:<key>")
     for role, name, new in flips(entry):
         if new == status:
             found.append(f"{where}: moving {role} {name} across its tolerance leaves {new!r}")
