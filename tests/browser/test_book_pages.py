@@ -60,9 +60,13 @@ def test_page_renders_offline(page_name, book_server, offline_page):
         assert page.locator("mjx-container").count() > 0, "MathJax rendered no equation"
     assert "$$" not in body, "raw $$ left on the page"
     assert page.locator("mjx-merror").count() == 0, "MathJax reported a TeX error"
-    broken = page.evaluate(
-        "() => Array.from(document.images).filter(i => !(i.complete && i.naturalWidth > 0))"
-        ".map(i => i.src)"
+    broken = page.evaluate(  # lazily loaded images (widget frames) are fetched first
+        """async () => {
+          const imgs = Array.from(document.images);
+          imgs.forEach(i => { i.loading = 'eager'; });
+          await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+          return imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src);
+        }"""
     )
     assert not broken, f"images that did not load: {broken}"
     shots = ROOT / "_build" / "screenshots"
