@@ -165,7 +165,9 @@ SCALARS = [
 
 
 @pytest.mark.parametrize(
-    ("func", "name", "values"), SCALARS, ids=lambda v: getattr(v, "__name__", str(v))
+    ("func", "name", "values"),
+    SCALARS,
+    ids=[f"{f.__name__}-{n}" for f, n, _ in SCALARS],  # stable ids (xdist compares them)
 )
 def test_bad_scalars_are_refused(func, name, values):
     for bad in values:

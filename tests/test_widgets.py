@@ -201,7 +201,8 @@ def test_static_figure_carries_a_machine_independent_manifest(name):
 
     spec = SPECS[name]
     fig = static_figure(spec)
-    bundle = fig._repr_mimebundle_(include=None, exclude=None)
+    # a BookFigure publishes the manifest beside its PNG; another figure through its bundle
+    bundle = getattr(fig, "extra_data", None) or fig._repr_mimebundle_(include=None, exclude=None)
     assert set(bundle) == {STATIC_MIME}
     manifest = json.loads(bundle[STATIC_MIME])
     assert manifest == static_manifest(spec) and manifest["widget"] == name

@@ -21,9 +21,18 @@ def must_print(source: str) -> bool:
         return False
     if isinstance(tree.body[-1], ast.Expr):
         return True
+    return any(_prints(stmt) for stmt in tree.body)
+
+
+def _prints(stmt: ast.stmt) -> bool:
+    """Whether ``stmt`` always calls print/display (branches and handlers may not run)."""
+    if isinstance(stmt, ast.If):
+        return False
+    if isinstance(stmt, ast.Try):
+        return any(_prints(s) for s in stmt.body + stmt.finalbody)
     return any(
         isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"print", "display"}
-        for node in ast.walk(tree)
+        for node in ast.walk(stmt)
     )
 
 
