@@ -35,8 +35,8 @@ HTML = ROOT / "_build" / "html"
 OUTPUT = ROOT / "_build" / "pdf" / "deep-and-cheap.pdf"
 PDF_NAME = OUTPUT.name
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# The same flags as tests/browser/conftest.py (no sandbox as root, no GPU, no background
-# traffic of its own).
+# The project's Chromium flags (also used by tests/browser): no sandbox as root, no GPU,
+# no background traffic of its own.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -18,16 +17,10 @@ from urllib.parse import urlparse
 
 import pytest
 
+from tools.pdf import CHROMIUM, CHROMIUM_ARGS  # one set of browser flags for the project
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
