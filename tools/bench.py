@@ -179,7 +179,7 @@ def bench_widgets() -> str:
         + table(E2E_HEADER, body)
         + f"\n\nFrom a key press on the main slider to the animation frame that first draws "
         "the new picture (decoded), each widget shown alone in a fresh kernel, two warm-up "
-        "presses not counted; the drag column counts pictures painted during a 1-second "
+        "presses not counted; the drag column counts pictures painted during a 2-second "
         f"drag across the slider. Target: median < {E2E_MEDIAN_MS:.0f} ms and 95th "
         f"percentile < {E2E_P95_MS:.0f} ms for every widget — {verdict(met)}. "
         f"Load average while measured: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
