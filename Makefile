@@ -38,9 +38,13 @@ ledger: setup
 claims: setup
 	$(BIN)/python -m tools.claims --check
 
+# The maths is rendered at build time (MathJax in headless Chromium, tools/prerender_math.py),
+# so a reader's browser typesets nothing.
 build: setup
 	$(BIN)/python -m tools.claims --check
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	bash tools/ensure_chromium.sh
+	$(BIN)/python -m tools.prerender_math
 
 # The HTML book links to its PDF, so `make book` prints it too (`make build` is HTML only).
 book: build pdf

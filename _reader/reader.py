@@ -1,9 +1,11 @@
 """Sphinx extension of the book: the reader's stylesheet and script, and two fixes.
 
-* Adds ``static/deep-and-cheap.css`` and ``static/deep-and-cheap.js`` to every page.  They
-  live in their own folder, added to ``html_static_path`` here, so no other file is
-  injected into the pages (Jupyter Book injects every ``.js``/``.css`` of a top-level
-  ``_static/``; this book has none).
+* Adds ``static/deep-and-cheap.css``, ``static/deep-and-cheap.js`` and
+  ``static/deep-and-cheap-early.js`` (not deferred: it runs before the theme's scripts and
+  replaces the theme's costly load-time scan of scrollable blocks by a lazy one) to every
+  page.  They live in their own folder, added to ``html_static_path`` here, so no other
+  file is injected into the pages (Jupyter Book injects every ``.js``/``.css`` of a
+  top-level ``_static/``; this book has none).
 * Drops repeated inline scripts.  Sphinx 7 registers the ``add_js_file(None, body=...)``
   scripts of sphinx-thebe and sphinx-togglebutton twice, so every page declared
   ``const THEBE_JS_URL`` twice: a console error on every page.
@@ -19,6 +21,7 @@ from typing import Any
 STATIC = Path(__file__).resolve().parent / "static"
 CSS = "deep-and-cheap.css"
 JS = "deep-and-cheap.js"
+EARLY_JS = "deep-and-cheap-early.js"
 
 
 def _add_assets(app: Any) -> None:
@@ -26,6 +29,7 @@ def _add_assets(app: Any) -> None:
         app.config.html_static_path.append(str(STATIC))
     app.add_css_file(CSS, priority=900)
     app.add_js_file(JS, priority=900, defer="defer")
+    app.add_js_file(EARLY_JS, priority=100)
 
 
 def _script_key(script: Any) -> tuple[str, str]:

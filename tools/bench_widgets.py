@@ -341,9 +341,8 @@ def end_to_end(names: list[str] | None = None, steps: int = 30) -> dict[str, dic
     import nbformat
     from playwright.sync_api import sync_playwright
 
-    chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-    args += ["--disable-component-update", "--disable-sync", "--no-first-run"]
+    from tools.localweb import launch
+
     specs = all_specs()
     names = names or sorted(specs)
     out: dict[str, dict] = {}
@@ -353,7 +352,7 @@ def end_to_end(names: list[str] | None = None, steps: int = 30) -> dict[str, dic
         for name in names:
             nbformat.write(widget_notebook(name), work / "nb" / f"{name}.ipynb")
         with jupyterlab(work / "nb", work) as lab, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=chromium, headless=True, args=args)
+            browser = launch(pw)
             try:
                 for name in names:
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})

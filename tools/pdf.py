@@ -18,33 +18,19 @@
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
-import os
 import shutil
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
+
+from tools.localweb import OfflineRoute, launch, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 SINGLEHTML = ROOT / "_build" / "singlehtml"
 HTML = ROOT / "_build" / "html"
 OUTPUT = ROOT / "_build" / "pdf" / "deep-and-cheap.pdf"
 PDF_NAME = OUTPUT.name
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# The project's Chromium flags (also used by tests/browser): no sandbox as root, no GPU,
-# no background traffic of its own.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TIMEOUT_MS = 300_000
 
 PRINT_CSS = """
@@ -175,11 +161,6 @@ def build_singlehtml() -> Path:
     return SINGLEHTML
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
 def print_pdf(html_dir: Path, output: Path) -> dict[str, int]:
     """Print ``html_dir/intro.html`` (the single-page book) to ``output``."""
     from playwright.sync_api import sync_playwright
@@ -187,60 +168,42 @@ def print_pdf(html_dir: Path, output: Path) -> dict[str, int]:
     page_file = html_dir / "intro.html"
     if not page_file.exists():
         raise SystemExit(f"pdf: no single-page HTML at {page_file}; build it first")
-    handler = functools.partial(_Quiet, directory=str(html_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    blocked: list[str] = []
-
-    def route(r) -> None:
-        url = urlparse(r.request.url)
-        if url.scheme in ("data", "blob", "about") or url.hostname in ("127.0.0.1", "localhost"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+    route = OfflineRoute()
+    with serve(html_dir) as base, sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            context = browser.new_context(viewport={"width": 1000, "height": 1400})
+            context.route("**/*", route)
+            page = context.new_page()
+            page.set_default_timeout(TIMEOUT_MS)
+            url = f"{base}/intro.html"
+            page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
+            page.add_style_tag(content=PRINT_CSS)
+            page.evaluate(OPEN_JS)
+            broken = page.evaluate(IMAGES_JS)
+            if broken:
+                raise SystemExit(f"pdf: images that did not load: {broken[:5]}")
+            formulas = page.evaluate(TYPESET_JS)
+            chapters = page.evaluate(PREPARE_JS)
+            page.emulate_media(media="print")
+            page.wait_for_timeout(500)
+            output.parent.mkdir(parents=True, exist_ok=True)
+            page.pdf(
+                path=str(output),
+                format="A4",
+                print_background=True,
+                display_header_footer=True,
+                header_template="<div></div>",
+                footer_template=FOOTER,
+                margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
+                outline=True,
+                tagged=True,
             )
-            try:
-                context = browser.new_context(viewport={"width": 1000, "height": 1400})
-                context.route("**/*", route)
-                page = context.new_page()
-                page.set_default_timeout(TIMEOUT_MS)
-                url = f"http://127.0.0.1:{server.server_address[1]}/intro.html"
-                page.goto(url, wait_until="load", timeout=TIMEOUT_MS)
-                page.add_style_tag(content=PRINT_CSS)
-                page.evaluate(OPEN_JS)
-                broken = page.evaluate(IMAGES_JS)
-                if broken:
-                    raise SystemExit(f"pdf: images that did not load: {broken[:5]}")
-                formulas = page.evaluate(TYPESET_JS)
-                chapters = page.evaluate(PREPARE_JS)
-                page.emulate_media(media="print")
-                page.wait_for_timeout(500)
-                output.parent.mkdir(parents=True, exist_ok=True)
-                page.pdf(
-                    path=str(output),
-                    format="A4",
-                    print_background=True,
-                    display_header_footer=True,
-                    header_template="<div></div>",
-                    footer_template=FOOTER,
-                    margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
-                    outline=True,
-                    tagged=True,
-                )
-                images = page.evaluate("document.images.length")
-            finally:
-                browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-    if blocked:
-        raise SystemExit(f"pdf: the page tried to fetch from the internet: {blocked[:5]}")
+            images = page.evaluate("document.images.length")
+        finally:
+            browser.close()
+    if route.blocked:
+        raise SystemExit(f"pdf: the page tried to fetch from the internet: {route.blocked[:5]}")
     return {"chapters": chapters, "formulas": formulas, "images": images}
 
 

@@ -10,26 +10,15 @@ prints them for a built book (default ``_build/html``).
 
 from __future__ import annotations
 
-import functools
-import http.server
 import statistics
 import sys
-import threading
 from pathlib import Path
-from urllib.parse import urlparse
 
 import yaml
 
+from tools.localweb import OfflineRoute, launch, serve
+
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PHONE = (390, 844)
 DESKTOP = (1400, 900)
 TYPESET_BUDGET_S = 1.5
@@ -73,19 +62,42 @@ SIDEWAYS_BLOCKS = """() => {
     });
 }"""
 
-# Milliseconds from navigation start until no formula on the first screen awaits MathJax.
-TYPESET_TIME = """async () => {
-  if (!window.MathJax || !MathJax.startup) return null;
-  await MathJax.startup.promise;
+# When the maths of the first screen is ready, recorded in the page: an init script
+# (added before navigation with ``add_init_script``) checks in every animation frame
+# whether (a) the document is parsed, (b) every formula on the first screen is typeset
+# (holds an ``mjx-container``, whether rendered at build time by tools/prerender_math.py
+# or by a MathJax the page loads; no ``mjx-lazy`` placeholder left) and (c) every font
+# the page asked for has loaded.  The first frame that passes is the first in which a
+# reader sees the first screen's formulas finished: its time, in milliseconds from the
+# start of navigation, resolves ``window.__mathsReady``.
+MATHS_READY_PROBE = r"""(() => {
   const onScreen = e => {
     const r = e.getBoundingClientRect();
-    return r.bottom > 0 && r.top < window.innerHeight;
+    return r.width + r.height > 0 && r.bottom > 0 && r.top < innerHeight
+      && r.right > 0 && r.left < innerWidth;
   };
-  const pending = () => Array.from(document.querySelectorAll('mjx-lazy')).some(onScreen)
-    || Array.from(document.querySelectorAll('.math')).some(e => onScreen(e)
-         && !e.querySelector('mjx-container') && /\\\\\\(|\\$/.test(e.textContent));
-  while (pending()) await new Promise(r => requestAnimationFrame(r));
-  return performance.now();
+  const raw = e => !e.querySelector('mjx-container') && /\\\(|\\\[|\$/.test(e.textContent);
+  window.__mathsReady = new Promise(resolve => {
+    const frame = () => {
+      if (document.readyState !== 'loading') {
+        const pending = Array.from(document.querySelectorAll('mjx-lazy')).some(onScreen)
+          || Array.from(document.querySelectorAll('.math')).some(e => raw(e) && onScreen(e));
+        if (!pending && document.fonts.status === 'loaded') {
+          resolve(performance.now());
+          return;
+        }
+      }
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+})();"""
+
+# Read the probe's time: null for a page without maths, -1 if not ready within 30 s.
+TYPESET_TIME = """async () => {
+  if (!document.querySelector('.math')) return null;
+  const late = new Promise(r => setTimeout(() => r(-1), 30000));
+  return await Promise.race([window.__mathsReady, late]);
 }"""
 
 
@@ -98,34 +110,15 @@ def toc_pages() -> list[str]:
     return pages
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-def _route(route) -> None:
-    url = urlparse(route.request.url)
-    if url.scheme in ("data", "blob", "about") or url.hostname in ("127.0.0.1", "localhost"):
-        route.continue_()
-    else:
-        route.abort()
-
-
 def measure(html: Path, pages: list[str] | None = None, repeat: int = 3) -> list[dict]:
     """Typeset time (median and best of ``repeat`` loads), phone width, sideways blocks."""
     from playwright.sync_api import sync_playwright
 
     pages = pages or toc_pages()
-    handler = functools.partial(_Quiet, directory=str(html))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     results = []
-    try:
+    with serve(html) as base:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-            )
+            browser = launch(pw)
             try:
                 for name in pages:
                     row: dict = {"page": name}
@@ -134,7 +127,8 @@ def measure(html: Path, pages: list[str] | None = None, repeat: int = 3) -> list
                         ctx = browser.new_context(
                             viewport={"width": viewport[0], "height": viewport[1]}
                         )
-                        ctx.route("**/*", _route)
+                        ctx.route("**/*", OfflineRoute())
+                        ctx.add_init_script(MATHS_READY_PROBE)
                         page = ctx.new_page()
                         page.goto(f"{base}/{_name}.html", wait_until="load")
                         return ctx, page
@@ -143,8 +137,8 @@ def measure(html: Path, pages: list[str] | None = None, repeat: int = 3) -> list
                     for i in range(repeat):
                         ctx, page = load(DESKTOP)
                         ms = page.evaluate(TYPESET_TIME)
-                        if ms is not None:
-                            times.append(ms / 1000)
+                        if ms is not None:  # -1: a formula never typeset
+                            times.append(ms / 1000 if ms >= 0 else float("inf"))
                         if i == 0:
                             page.evaluate(OPEN_ALL)
                             row["blocks"] = len(page.evaluate(SIDEWAYS_BLOCKS))
@@ -162,9 +156,6 @@ def measure(html: Path, pages: list[str] | None = None, repeat: int = 3) -> list
                     print(f"  {name}: {row}", file=sys.stderr, flush=True)
             finally:
                 browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
     return results
 
 

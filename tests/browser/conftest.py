@@ -7,21 +7,15 @@ here are stopped (with their whole process group) when the session ends.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlparse
 
 import pytest
 
-from tools.pdf import CHROMIUM, CHROMIUM_ARGS  # one set of browser flags for the project
+from tools.localweb import CHROMIUM, OfflineRoute, launch, serve  # one browser set-up
 
 ROOT = Path(__file__).resolve().parents[2]
-
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 @pytest.fixture(scope="session")
@@ -40,7 +34,7 @@ def browser(chromium_path: str) -> Iterator:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        b = launch(pw)
         try:
             yield b
         finally:
@@ -51,19 +45,11 @@ class OfflinePage:
     """A fresh browser context and page that refuses every non-local request."""
 
     def __init__(self, browser, viewport=(1280, 900)) -> None:
-        self.blocked: list[str] = []
+        self._route = OfflineRoute()
+        self.blocked = self._route.blocked
         self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        parsed = urlparse(url)
-        if parsed.scheme in ("data", "blob", "about", "file") or parsed.hostname in LOCAL_HOSTS:
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
 
     def close(self) -> None:
         self.context.close()
@@ -76,11 +62,6 @@ def offline_page(browser) -> Iterator[OfflinePage]:
         yield p
     finally:
         p.close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:  # keep test output clean
-        pass
 
 
 @pytest.fixture(scope="session")
@@ -98,12 +79,5 @@ def built_book() -> Path:
 @pytest.fixture(scope="session")
 def book_server(built_book: Path) -> Iterator[str]:
     """Serve _build/html on 127.0.0.1 (a free port) for the session."""
-    handler = functools.partial(_QuietHandler, directory=str(built_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(built_book) as url:
+        yield url

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,11 +29,9 @@ from pathlib import Path
 import pytest
 
 from cheaplib.widgets import all_specs, live_text, main_control_values
+from tools import bench_widgets
 
 from .conftest import ROOT, OfflinePage
-
-sys.path.insert(0, str(ROOT / "tools"))
-import bench_widgets  # noqa: E402
 
 LATENCY_DIR = Path(os.environ.get("CHEAP_LATENCY_DIR", ROOT / "_build" / "latency"))
 
