@@ -251,3 +251,27 @@ def test_wegner_morris_mode_keeps_the_seed_gaussian_and_runs_the_mass_coupling()
         lam = 1 / (1 / lam0 - (C(ll[-1]) - C(ll[0]))) if lam0 else 0.0
         var = grid_weights(phi) @ (P[-1] * phi**2)
         assert var == pytest.approx(1 / (1 / C(ll[-1]) + lam), rel=2e-3)
+
+
+def test_jko_step_stops_at_round_off_when_tol_is_out_of_reach():
+    """A tol below the objective's floating-point resolution is met by a round-off stop.
+
+    Whether a fixed tol such as 1e-13 is reached depends on the CPU's summation order
+    (it was not on an AVX-512 machine for 400 particles); with tol = 1e-30 it never is,
+    and the step must still return the minimiser: the gradient of eq. (24)'s objective
+    vanishes there to round-off, and a tighter solve could not move it.
+    """
+    y = norm.ppf((np.arange(400) + 0.5) / 400, 1.8, 0.25)
+    h = 0.0125
+
+    def dV(s):
+        return 4 * s**3 - 4 * s
+
+    z = jko_step(y, lambda s: (s**2 - 1) ** 2, dV, lambda s: 12 * s**2 - 4, h, tol=1e-30)
+    grad = (z - y) / h + dV(z)
+    inv = 1.0 / np.diff(z)
+    grad[:-1] += inv
+    grad[1:] -= inv
+    assert np.max(np.abs(grad)) < 1e-4  # stationary (the first Newton gradient is 6)
+    again = jko_step(y, lambda s: (s**2 - 1) ** 2, dV, lambda s: 12 * s**2 - 4, h)
+    np.testing.assert_allclose(z, again, rtol=0, atol=1e-6)

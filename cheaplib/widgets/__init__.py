@@ -23,7 +23,9 @@ for whichever state happened to be drawn first.
 Live updates follow the drag: sliders send ``continuous_update`` events and the
 callback is throttled in the kernel (:class:`_LatestWins`): events that arrive while a
 picture is being drawn are merged, and the next picture is drawn for the latest
-position only.
+position only.  While the reader looks at a state, a worker process draws the states
+next to it into a cache (:mod:`cheaplib.widgets._ahead`), so a slider that moves on by
+a step finds its picture ready; a state not ready yet is drawn at once in the kernel.
 
 States of the static book (:func:`static_states`)
 -------------------------------------------------
@@ -523,7 +525,9 @@ def build(spec: WidgetSpec) -> Any:
     """Build the live widget: controls, figure (PNG, updated in place) and summary.
 
     Sliders update while dragged; drawing is throttled so that the latest position wins
-    (:class:`_LatestWins`).
+    (:class:`_LatestWins`), and the states next to the one shown are drawn ahead by a
+    worker process (:class:`cheaplib.widgets._ahead.Ahead`, widgets of the registry
+    only) so that the next step's picture is usually ready.
 
     Parameters
     ----------
@@ -537,6 +541,8 @@ def build(spec: WidgetSpec) -> Any:
     """
     import ipywidgets as w
 
+    from cheaplib.widgets import _ahead
+
     controls = [_control_widget(c) for c in spec.controls]
     controls[0].add_class(CSS_MAIN)
     image = w.Image(format="png", layout=w.Layout(max_width="100%"))
@@ -544,20 +550,40 @@ def build(spec: WidgetSpec) -> Any:
     summary = w.HTML()
     summary.add_class(CSS_SUMMARY)
     shown: dict[str, Any] = {}
+    loop: list[asyncio.AbstractEventLoop] = []  # the kernel's, once an update ran in it
+
+    def wake() -> None:  # from the worker's thread: update in the kernel's loop
+        if loop:
+            loop[0].call_soon_threadsafe(throttled)
+        else:
+            throttled()
+
+    registered = all_specs().get(spec.name) is spec  # the worker finds it by name
+    ahead = _ahead.Ahead(spec, _ahead.shared_executor() if registered else None, wake=wake)
 
     def update() -> None:
-        values = {c.name: ctl.value for c, ctl in zip(spec.controls, controls, strict=True)}
+        if not loop:
+            try:
+                loop.append(asyncio.get_running_loop())
+            except RuntimeError:
+                pass
+        raw = {c.name: ctl.value for c, ctl in zip(spec.controls, controls, strict=True)}
+        values = _ahead.canonical(spec.controls, raw)
         if values == shown:
             return
+        result = ahead.result(values)
+        if result is None:  # the worker is drawing this state: wake() comes back
+            return
+        ahead.moved(dict(shown) if shown else None, values)
         shown.clear()
         shown.update(values)
-        try:
-            fig, text = spec.render(**values)
-        except ValueError as exc:  # an invalid combination: say so, keep the old figure
-            summary.value = f"<b>Not available:</b> {exc}"
-            return
-        image.value = widget_png(spec, fig)
-        summary.value = text
+        kind, payload, text = result
+        if kind == "error":  # an invalid combination: say so, keep the old figure
+            summary.value = f"<b>Not available:</b> {payload}"
+        else:
+            image.value = payload
+            summary.value = text
+        ahead.ahead(values)
 
     throttled = _LatestWins(update)
     for ctl in controls:
@@ -565,6 +591,7 @@ def build(spec: WidgetSpec) -> Any:
     update()
     box = _live_box_class()([w.HTML(f"<b>{spec.title}</b>"), *controls, summary, image])
     box._cheap_text = live_text(spec)
+    box._cheap_ahead = ahead  # the cache, for tests and benchmarks
     box.add_class(CSS_ROOT)
     return box
 
@@ -573,6 +600,8 @@ def all_specs() -> dict[str, WidgetSpec]:
     """Every widget of the book, by name, found in the ``cheaplib.widgets`` submodules."""
     found: dict[str, WidgetSpec] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):  # the framework's own modules hold no widget
+            continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         for spec in getattr(module, "SPECS", ()):
             if spec.name in found:
