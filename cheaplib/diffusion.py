@@ -18,8 +18,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.special import logsumexp
 
+from cheaplib._numerics import check_positive
 from cheaplib._typing import FloatArray
-from cheaplib.flows import _positive, euler_maruyama
+from cheaplib.flows import euler_maruyama
 from cheaplib.validation import (
     MAX_BYTES,
     MAX_OPERATIONS,
@@ -169,7 +170,7 @@ def reverse_diffusion(
     if not isinstance(data, GaussianMixture):
         raise TypeError(f"data must be a GaussianMixture, got {type(data).__name__}")
     check_rng(rng)
-    T = _positive("t_max", t_max)
+    T = check_positive("t_max", t_max)
     n_samples = check_int("n_samples", n_samples, 1)
     n_steps = check_int("n_steps", n_steps, 1)
     check_budget(

@@ -27,7 +27,8 @@ Provided:
   :func:`wegner_morris_gaussian_mode`;
 * stochastic processes: :func:`euler_maruyama` (eq. 27).
 
-Layering: imports only :mod:`cheaplib.validation` and :mod:`cheaplib._typing`;
+Layering: imports only :mod:`cheaplib.validation`, :mod:`cheaplib._typing` and
+:mod:`cheaplib._numerics` (the grid and density checks it shares with them);
 :mod:`cheaplib.inference` and :mod:`cheaplib.diffusion` build on it.
 """
 
@@ -43,6 +44,7 @@ from scipy.linalg import expm, solveh_banded
 from scipy.sparse.linalg import spsolve
 from scipy.special import exprel, rel_entr, xlogy
 
+from cheaplib._numerics import MASS_TOL, check_density, check_grid, check_positive, check_times
 from cheaplib._typing import FloatArray
 from cheaplib.validation import (
     MAX_BYTES,
@@ -80,9 +82,6 @@ __all__ = [
 
 SQRT2 = math.sqrt(2.0)
 
-MASS_TOL = 1e-6
-"""Largest allowed ``|integral of p - 1|`` for a density passed to this module."""
-
 #: Largest grid for the dense matrix exponential of :func:`fokker_planck` (about 0.2 GiB
 #: per propagator; ``expm`` needs a few such matrices).
 MAX_FP_POINTS = 4000
@@ -91,42 +90,10 @@ MAX_FP_POINTS = 4000
 # --- validation helpers ------------------------------------------------------------------
 
 
-def _grid(x: ArrayLike, name: str = "x") -> FloatArray:
-    arr = check_array(name, x, ndim=1, min_size=3)
-    if not np.all(np.diff(arr) > 0):
-        raise ValueError(f"{name} must be strictly increasing (sorted, no repeats)")
-    return arr
-
-
-def _positive(name: str, value: object) -> float:
-    return check_real(name, value, low=0.0, low_open=True)
-
-
 def _on_grid(name: str, values: ArrayLike | Callable[..., ArrayLike], x: FloatArray) -> FloatArray:
     if callable(values):
         values = values(x)
     return check_array(name, values, shape=x.shape)
-
-
-def _density(name: str, p: ArrayLike, w: FloatArray, tol: float = MASS_TOL) -> FloatArray:
-    arr = check_array(name, p, shape=w.shape)
-    if np.any(arr < 0):
-        raise ValueError(f"{name} is not a density: it has negative values (min {arr.min():.3g})")
-    mass = float(np.sum(w * arr))
-    if abs(mass - 1.0) > tol:
-        raise ValueError(
-            f"{name} is not a density: it integrates to {mass:.8g}, not 1 (use normalize())"
-        )
-    return arr
-
-
-def _times(name: str, t: ArrayLike) -> FloatArray:
-    arr = check_array(name, np.atleast_1d(np.asarray(t)), ndim=1)
-    if np.any(arr < 0):
-        raise ValueError(f"{name} must be non-negative")
-    if np.any(np.diff(arr) < 0):
-        raise ValueError(f"{name} must be sorted in increasing order")
-    return arr
 
 
 # --- grids and functionals ----------------------------------------------------------------
@@ -154,9 +121,9 @@ def grid_weights(grid: ArrayLike | tuple[ArrayLike, ...]) -> FloatArray:
     if isinstance(grid, tuple):
         w = np.ones(())
         for k, axis in enumerate(grid):
-            w = np.multiply.outer(w, grid_weights(_grid(axis, f"grid axis {k}")))
+            w = np.multiply.outer(w, grid_weights(check_grid(axis, f"grid axis {k}")))
         return w
-    x = _grid(grid, "grid")
+    x = check_grid(grid, "grid")
     h = np.diff(x)
     w = np.zeros_like(x)
     w[:-1] += h / 2
@@ -201,8 +168,8 @@ def relative_entropy(p: ArrayLike, q: ArrayLike, x: ArrayLike) -> float:
     ValueError
         If ``p`` or ``q`` is not a density on ``x``.
     """
-    w = grid_weights(_grid(x))
-    p, q = _density("p", p, w), _density("q", q, w)
+    w = grid_weights(check_grid(x))
+    p, q = check_density("p", p, w), check_density("q", q, w)
     return float(np.sum(w * rel_entr(p, q)))
 
 
@@ -214,8 +181,8 @@ def differential_entropy(p: ArrayLike, x: ArrayLike) -> float:
     ValueError
         If ``p`` is not a density on ``x``.
     """
-    w = grid_weights(_grid(x))
-    p = _density("p", p, w)
+    w = grid_weights(check_grid(x))
+    p = check_density("p", p, w)
     return float(-np.sum(w * xlogy(p, p)))
 
 
@@ -230,9 +197,9 @@ def free_energy(p: ArrayLike, V: ArrayLike | Callable[..., ArrayLike], x: ArrayL
     ValueError
         If ``p`` is not a density on ``x`` or ``V`` has the wrong shape.
     """
-    xg = _grid(x)
+    xg = check_grid(x)
     w = grid_weights(xg)
-    p = _density("p", p, w)
+    p = check_density("p", p, w)
     Vg = _on_grid("V", V, xg)
     return float(np.sum(w * (xlogy(p, p) + p * Vg)))
 
@@ -255,7 +222,7 @@ def dirichlet_energy(p: ArrayLike, x: ArrayLike) -> float:
 
 
 def _uniform_step(x: ArrayLike) -> float:
-    xg = _grid(x)
+    xg = check_grid(x)
     h = np.diff(xg)
     if not np.allclose(h, h[0], rtol=1e-9, atol=0):
         raise ValueError("x must be a uniform grid (equal steps)")
@@ -312,8 +279,8 @@ def heat_flow(
     """
     h = _uniform_step(x)
     arr = check_array("p0", p0, shape=np.shape(x))
-    D = _positive("diffusivity", diffusivity)
-    t = _times("t_values", t_values)
+    D = check_positive("diffusivity", diffusivity)
+    t = check_times("t_values", t_values)
     n = arr.size
     check_budget("t_values", 8.0 * 4 * t.size * n, MAX_BYTES)
     k = 2 * np.pi * np.fft.rfftfreq(n, d=h)
@@ -355,7 +322,7 @@ def neumann_laplacian(p: ArrayLike, x: ArrayLike) -> FloatArray:
     ValueError
         On a bad grid or a shape mismatch.
     """
-    xg = _grid(x)
+    xg = check_grid(x)
     arr = _on_grid("p", p, xg)
     return _divergence(np.diff(arr) / np.diff(xg), grid_weights(xg))
 
@@ -383,9 +350,9 @@ def w2_potential_gradient(eta: ArrayLike, p: ArrayLike, x: ArrayLike) -> FloatAr
 
 
 def _potential_gradient(eta: ArrayLike, p: ArrayLike, x: ArrayLike, name: str) -> FloatArray:
-    xg = _grid(x)
+    xg = check_grid(x)
     w = grid_weights(xg)
-    p = _density("p", p, w)
+    p = check_density("p", p, w)
     if np.any(p <= 0):
         raise ValueError("p must be positive on the grid to invert eq. (18)")
     e = _on_grid(name, eta, xg)
@@ -407,7 +374,7 @@ def w2_inner(eta1: ArrayLike, eta2: ArrayLike, p: ArrayLike, x: ArrayLike) -> fl
     ValueError
         As :func:`w2_potential_gradient`.
     """
-    xg = _grid(x)
+    xg = check_grid(x)
     g1 = _potential_gradient(eta1, p, xg, "eta1")
     g2 = _potential_gradient(eta2, p, xg, "eta2")
     pa = np.asarray(p, dtype=float)
@@ -449,9 +416,9 @@ def w2_gradient(dF: ArrayLike, p: ArrayLike, x: ArrayLike, sign: int = -1) -> Fl
     """
     if isinstance(sign, bool) or sign not in (-1, 1):
         raise ValueError(f"sign must be -1 or +1, got {sign!r}")
-    xg = _grid(x)
+    xg = check_grid(x)
     w = grid_weights(xg)
-    p = _density("p", p, w)
+    p = check_density("p", p, w)
     d = _on_grid("dF", dF, xg)
     flux = _log_mean(p[:-1], p[1:]) * np.diff(d) / np.diff(xg)
     return sign * _divergence(flux, w)
@@ -482,7 +449,7 @@ def fokker_planck_matrix(V: ArrayLike | Callable[..., ArrayLike], x: ArrayLike) 
     ValueError
         On a bad grid or a non-finite potential.
     """
-    xg = _grid(x)
+    xg = check_grid(x)
     Vg = _on_grid("V", V, xg)
     h = np.diff(xg)
     dV = np.diff(Vg)
@@ -546,9 +513,9 @@ def fokker_planck(
     ValueError
         If ``p0`` is not a density, the grid is unsorted, or times are negative/unsorted.
     """
-    xg = _grid(x)
-    p = _density("p0", p0, grid_weights(xg))
-    t = _times("t_values", t_values)
+    xg = check_grid(x)
+    p = check_density("p0", p0, grid_weights(xg))
+    t = check_times("t_values", t_values)
     check_budget("x", 8.0 * 6 * xg.size**2, 6 * 8 * MAX_FP_POINTS**2)
     check_budget("t_values", 8.0 * t.size * xg.size, MAX_BYTES)
     L = fokker_planck_matrix(V, xg).toarray()
@@ -589,9 +556,9 @@ def ou_transition_density(
     ValueError
         If ``t``, ``theta`` or ``diffusivity`` is not positive.
     """
-    t = _positive("t", t)
-    theta = _positive("theta", theta)
-    D = _positive("diffusivity", diffusivity)
+    t = check_positive("t", t)
+    theta = check_positive("theta", theta)
+    D = check_positive("diffusivity", diffusivity)
     xa = check_array("x", x, min_size=0)
     ya = check_array("y", y, min_size=0)
     try:
@@ -664,14 +631,14 @@ def euler_maruyama(
         If ``rng`` is not a :class:`numpy.random.Generator`.
     """
     check_rng(rng)
-    dt = _positive("dt", dt)
+    dt = check_positive("dt", dt)
     n_steps = check_int("n_steps", n_steps, 1)
     every = n_steps if record_every is None else check_int("record_every", record_every, 1)
     t0 = check_real("t0", t0)
     if not callable(drift):
         raise TypeError(f"drift must be callable, got {type(drift).__name__}")
     if not callable(sigma):
-        sigma = _positive("sigma", sigma)
+        sigma = check_positive("sigma", sigma)
     x = np.array(check_array("x0", x0), dtype=float)
     check_budget("n_steps", float(n_steps) * x.size, MAX_OPERATIONS, unit="operations")
     check_budget("record_every", 8.0 * x.size * (n_steps // every + 2), MAX_BYTES)
@@ -718,9 +685,9 @@ def relative_fisher_information(p: ArrayLike, q: ArrayLike, x: ArrayLike) -> flo
     ValueError
         If ``p`` or ``q`` is not a density on ``x`` or ``q`` vanishes where ``p > 0``.
     """
-    xg = _grid(x)
+    xg = check_grid(x)
     w = grid_weights(xg)
-    p, q = _density("p", p, w), _density("q", q, w)
+    p, q = check_density("p", p, w), check_density("q", q, w)
     if np.any(q <= 0) or np.any(p <= 0):
         raise ValueError("p and q must be positive on the grid x (the score ln(p/q) is needed)")
     score = np.gradient(np.log(p) - np.log(q), xg)
@@ -739,9 +706,9 @@ def density_quantiles(p: ArrayLike, x: ArrayLike, levels: ArrayLike) -> FloatArr
     ValueError
         If ``p`` is not a density or a level is outside (0, 1).
     """
-    xg = _grid(x)
+    xg = check_grid(x)
     w = grid_weights(xg)
-    p = _density("p", p, w)
+    p = check_density("p", p, w)
     u = check_array("levels", levels, ndim=1)
     if np.any((u <= 0) | (u >= 1)):
         raise ValueError("levels must lie strictly between 0 and 1")
@@ -821,8 +788,8 @@ def jko_step(
     y = check_array("particles", particles, ndim=1, min_size=3)
     if not np.all(np.diff(y) > 0):
         raise ValueError("particles must be strictly increasing")
-    h = _positive("h", h)
-    tol = _positive("tol", tol)
+    h = check_positive("h", h)
+    tol = check_positive("tol", tol)
     max_iter = check_int("max_iter", max_iter, 1, 10_000)
     if not (callable(V) and callable(dV) and callable(d2V)):
         raise TypeError("V, dV and d2V must be callable")
@@ -925,14 +892,14 @@ def wegner_morris_gaussian_mode(
         For a bad grid or density, a non-decreasing schedule, or a non-positive
         ``C`` or ``psi_factor * C_dot``.
     """
-    xg = _grid(phi, "phi")
+    xg = check_grid(phi, "phi")
     w = grid_weights(xg)
-    p = _density("p0", p0, w)
+    p = check_density("p0", p0, w)
     ll = check_array("log_lambda", log_lambda, ndim=1, min_size=2)
     if not np.all(np.diff(ll) < 0):
         raise ValueError("log_lambda must be strictly decreasing (the cutoff is lowered)")
     c_sigma = check_real("sigma_factor", sigma_factor)
-    c_psi = _positive("psi_factor", psi_factor)
+    c_psi = check_positive("psi_factor", psi_factor)
     check_budget("log_lambda", 30.0 * ll.size * xg.size, MAX_OPERATIONS, unit="operations")
     if not (callable(C) and callable(C_dot)):
         raise TypeError("C and C_dot must be callable")

@@ -25,8 +25,9 @@ from numpy.typing import ArrayLike
 from scipy.integrate import solve_ivp
 from scipy.special import logsumexp, rel_entr
 
+from cheaplib._numerics import check_density, check_grid, check_positive, check_times
 from cheaplib._typing import FloatArray
-from cheaplib.flows import _density, _grid, _positive, _times, grid_weights
+from cheaplib.flows import grid_weights
 from cheaplib.validation import (
     MAX_BYTES,
     check_array,
@@ -70,7 +71,7 @@ def _prior_and_divergence(
     prior: ArrayLike, divergence: ArrayLike, grid: ArrayLike | tuple[ArrayLike, ...]
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     w = grid_weights(grid)
-    pi0 = _density("prior", prior, w)
+    pi0 = check_density("prior", prior, w)
     D = _field("divergence", divergence, w.shape)
     if np.any(D < -1e-12):
         raise ValueError("a KL divergence is non-negative; divergence has negative values")
@@ -153,7 +154,7 @@ def dynamical_bayes(
         the grid is unsorted, or ``T_values`` are negative or unsorted.
     """
     pi0, D, w = _prior_and_divergence(prior, divergence, grid)
-    T = _times("T_values", T_values)
+    T = check_times("T_values", T_values)
     rtol, atol = check_tolerance("rtol", rtol), check_tolerance("atol", atol)
     check_budget("T_values", 8.0 * T.size * pi0.size, MAX_BYTES)
     Dw, wf, Df = (w * D).ravel(), w.ravel(), D.ravel()
@@ -203,7 +204,7 @@ def poisson_divergence(lam_star: float, lam: ArrayLike) -> FloatArray:
     ValueError
         If ``lam_star`` or any ``lam`` is not positive and finite.
     """
-    ls = _positive("lam_star", lam_star)
+    ls = check_positive("lam_star", lam_star)
     la = check_array("lam", lam, min_size=0)
     if np.any(la <= 0):
         raise ValueError("lam must be positive")
@@ -285,7 +286,7 @@ def normal_mean_divergence(mu_star: float, sigma: float, mu: ArrayLike) -> Float
     ValueError
         If ``sigma`` is not positive.
     """
-    s = _positive("sigma", sigma)
+    s = check_positive("sigma", sigma)
     m = check_real("mu_star", mu_star)
     return (check_array("mu", mu, min_size=0) - m) ** 2 / (2 * s**2)
 
@@ -362,7 +363,7 @@ def posterior_moment(
         If ``pi`` is not a density or an index is out of range.
     """
     w = grid_weights(grid)
-    p = _density("pi", pi, w)
+    p = check_density("pi", pi, w)
     axes = grid if isinstance(grid, tuple) else (grid,)
     c = np.atleast_1d(check_array("center", center))
     if c.size != len(axes):
@@ -415,8 +416,8 @@ def normal_mean_posterior(
     ValueError
         If ``T`` or ``sigma`` is not positive, or the grid is not strictly increasing.
     """
-    mu = _grid(grid, "grid")
-    s = _positive("sigma", sigma)
+    mu = check_grid(grid, "grid")
+    s = check_positive("sigma", sigma)
     mu_star = check_real("mu_star", mu_star)
     Ta = check_array("T", T)
     if np.any(Ta <= 0):
@@ -442,7 +443,7 @@ def normal_posterior_predictive(
     ValueError
         If ``tau`` is negative or ``sigma`` not positive.
     """
-    s = _positive("sigma", sigma)
+    s = check_positive("sigma", sigma)
     mu_star = check_real("mu_star", mu_star)
     ta = check_array("tau", tau)
     if np.any(ta < 0):
@@ -485,8 +486,8 @@ def normal_map_trajectory(
     ValueError
         If ``sigma`` or ``prior_var`` is not positive, or ``y`` is empty.
     """
-    s = _positive("sigma", sigma)
-    v0 = _positive("prior_var", prior_var)
+    s = check_positive("sigma", sigma)
+    v0 = check_positive("prior_var", prior_var)
     prior_mean = check_real("prior_mean", prior_mean)
     arr = check_array("y", y)
     if arr.ndim == 0:

@@ -22,10 +22,9 @@ import zlib
 import numpy as np
 from numpy.typing import ArrayLike
 
-from cheaplib._typing import FloatArray, IntArray
+from cheaplib._numerics import check_distribution, xlogx_ratio
 from cheaplib.validation import (
     MAX_BYTES,
-    check_array,
     check_budget,
     check_choice,
     check_real,
@@ -39,27 +38,7 @@ __all__ = [
     "mutual_information",
 ]
 
-SUM_TOL = 1e-9
-"""Allowed deviation of a total probability (or a column sum of a Markov matrix) from 1."""
-
-
-# --- validation helpers (shared by cheaplib.markov and cheaplib.sufficiency) ---------------
-
-
-def _array(name: str, value: ArrayLike, ndim: int | None = None) -> FloatArray:
-    arr: FloatArray = check_array(name, value, ndim=ndim)
-    return arr
-
-
-def _distribution(name: str, value: ArrayLike, ndim: int | None = None) -> FloatArray:
-    """``value`` as a float array of any shape whose entries are >= 0 and sum to 1."""
-    arr = _array(name, value, ndim)
-    if arr.min() < 0:
-        raise ValueError(f"{name} must be non-negative, got an entry {arr.min():.3g}")
-    total = arr.sum()
-    if abs(total - 1.0) > SUM_TOL:
-        raise ValueError(f"{name} must sum to 1 (a distribution), sums to {total:.12g}")
-    return arr
+# --- validation helpers ------------------------------------------------------------------
 
 
 def _base(base: object) -> float:
@@ -67,49 +46,6 @@ def _base(base: object) -> float:
     if b == 1.0:
         raise ValueError("base must be positive and not 1, got 1")
     return b
-
-
-def _stochastic(name: str, value: ArrayLike, n_in: int | None = None) -> FloatArray:
-    """A 2-D column-stochastic matrix (every column a distribution)."""
-    mat = _array(name, value, 2)
-    if mat.min() < 0:
-        raise ValueError(f"{name} must be non-negative, got an entry {mat.min():.3g}")
-    sums = mat.sum(axis=0)
-    bad = np.abs(sums - 1.0) > SUM_TOL
-    if bad.any():
-        j = int(np.argmax(bad))
-        raise ValueError(
-            f"{name} is not column-stochastic: column {j} sums to {sums[j]:.12g} "
-            "(p_i = M_i p_(i-1) needs every column of M_i to be a distribution)"
-        )
-    if n_in is not None and mat.shape[1] != n_in:
-        raise ValueError(
-            f"{name} has {mat.shape[1]} columns but the previous level has {n_in} states"
-        )
-    return mat
-
-
-def _labels(name: str, labels: ArrayLike, m: int) -> IntArray:
-    """Integer labels of a statistic, one per column, >= -1, with a budgeted maximum."""
-    arr = np.asarray(labels)
-    if arr.dtype.kind not in "iu":
-        raise TypeError(f"{name} must hold integers, got dtype {arr.dtype}")
-    if arr.ndim != 1 or arr.size != m:
-        raise ValueError(f"{name} must be 1-D with one label per column ({m}), got {arr.shape}")
-    if arr.size and arr.min() < -1:
-        raise ValueError(f"{name} holds a label below -1")
-    if arr.size and arr.max() >= 2**31:
-        raise ValueError(f"{name} holds a label of {int(arr.max()):,}, over 2**31")
-    return arr.astype(np.int64)
-
-
-def _xlogx_ratio(p: FloatArray, q: FloatArray) -> FloatArray:
-    """Elementwise p log(p/q) in nats with 0 log 0 = 0 (q > 0 wherever p > 0)."""
-    out = np.zeros(np.broadcast_shapes(p.shape, q.shape))
-    p_b, q_b = np.broadcast_arrays(p, q)
-    pos = p_b > 0
-    out[pos] = p_b[pos] * np.log(p_b[pos] / q_b[pos])
-    return out
 
 
 # --- entropy, mutual information, divergence (eq. 22) ---------------------------------------
@@ -122,7 +58,7 @@ def entropy(p: ArrayLike, base: float = 2) -> float:
     ----------
     p : array_like
         Probabilities of any shape (a joint distribution gives the joint entropy), non-negative
-        and summing to 1 (within :data:`SUM_TOL`).
+        and summing to 1 (within ``SUM_TOL`` = 1e-9 of :mod:`cheaplib._numerics`).
     base : float, optional
         Base of the logarithm, by default 2 (bits).
 
@@ -141,7 +77,7 @@ def entropy(p: ArrayLike, base: float = 2) -> float:
     >>> entropy([0.5, 0.25, 0.25])
     1.5
     """
-    arr = _distribution("p", p)
+    arr = check_distribution("p", p)
     b = _base(base)
     pos = arr[arr > 0]
     return float(max(0.0, -(pos * np.log(pos)).sum() / np.log(b)))
@@ -176,10 +112,10 @@ def mutual_information(joint: ArrayLike, base: float = 2) -> float:
     >>> mutual_information([[0.25, 0.25], [0.25, 0.25]])  # independent
     0.0
     """
-    pj = _distribution("joint", joint, 2)
+    pj = check_distribution("joint", joint, 2)
     b = _base(base)
     outer = pj.sum(axis=1, keepdims=True) * pj.sum(axis=0, keepdims=True)
-    return float(max(0.0, _xlogx_ratio(pj, outer).sum() / np.log(b)))
+    return float(max(0.0, xlogx_ratio(pj, outer).sum() / np.log(b)))
 
 
 def kl_divergence(p: ArrayLike, q: ArrayLike, base: float = 2) -> float:
@@ -213,13 +149,13 @@ def kl_divergence(p: ArrayLike, q: ArrayLike, base: float = 2) -> float:
     ...
     ValueError: q must sum to 1 (a distribution), sums to 1.8
     """
-    pa, qa = _distribution("p", p), _distribution("q", q)
+    pa, qa = check_distribution("p", p), check_distribution("q", q)
     if pa.shape != qa.shape:
         raise ValueError(f"p and q have different shapes: {pa.shape} and {qa.shape}")
     b = _base(base)
     if np.any((pa > 0) & (qa == 0)):
         return float("inf")
-    return float(max(0.0, _xlogx_ratio(pa, qa).sum() / np.log(b)))
+    return float(max(0.0, xlogx_ratio(pa, qa).sum() / np.log(b)))
 
 
 # --- compression (Sec. III B) ----------------------------------------------------------------

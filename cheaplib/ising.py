@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 from scipy.sparse.csgraph import connected_components
 
+from cheaplib._numerics import damped_newton
 from cheaplib._typing import FloatArray, IntArray, SpinArray
 from cheaplib.validation import (
     MAX_BYTES,
@@ -115,41 +116,6 @@ def _reals(name: str, x: ArrayLike, **kwargs: object) -> FloatArray:
     if np.asarray(x).dtype.kind == "b":
         raise TypeError(f"{name} must be real, got bool")
     return check_array(name, x, **kwargs)  # type: ignore[arg-type]
-
-
-def _damped_newton(
-    objective: Callable[[FloatArray], float],
-    grad_hess: Callable[[FloatArray], tuple[FloatArray, FloatArray]],
-    x0: FloatArray,
-    *,
-    max_iter: int,
-    converged: Callable[[FloatArray, FloatArray], bool],
-    ridge: float = 0.0,
-) -> tuple[FloatArray, bool]:
-    """Maximise a concave ``objective`` by Newton steps with a halving line search.
-
-    Shared by :func:`pseudolikelihood_couplings` and :func:`cheaplib.rg.fit_couplings`.
-    Each step solves ``(H + ridge I) d = g`` (``H`` the negated Hessian) and halves the
-    step until the objective does not decrease (at most 34 halvings).  Returns the
-    maximiser and whether it converged: ``converged(x, step)`` held, or no step along the
-    Newton direction increases the objective any more (the maximum at machine precision).
-    """
-    x = np.array(x0, dtype=float)
-    cur = objective(x)
-    for _ in range(max_iter):
-        grad, hess = grad_hess(x)
-        step = np.linalg.solve(hess + ridge * np.eye(len(x)), grad)
-        t = 1.0
-        new = objective(x + step)
-        while new < cur and t > 1e-10:
-            t /= 2
-            new = objective(x + t * step)
-        if new < cur:
-            return x, True
-        x, cur = np.asarray(x + t * step, dtype=np.float64), new
-        if converged(x, np.asarray(t * step, dtype=np.float64)):
-            return x, True
-    return x, False
 
 
 # --- energies and exact sums ---------------------------------------------------------------
@@ -845,7 +811,7 @@ def pseudolikelihood_couplings(
         t = np.tanh(G @ th)
         return G.T @ (w * (1.0 - t)), (G * (w * (1.0 - t**2))[:, None]).T @ G
 
-    theta, ok = _damped_newton(
+    theta, ok = damped_newton(
         objective,
         grad_hess,
         np.zeros(G.shape[1]),

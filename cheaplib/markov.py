@@ -24,8 +24,8 @@ import numpy as np
 import scipy.sparse as sp
 from numpy.typing import ArrayLike
 
+from cheaplib._numerics import check_column_stochastic, check_distribution
 from cheaplib._typing import FloatArray, IntArray
-from cheaplib.information import _distribution, _stochastic
 from cheaplib.validation import MAX_BYTES, check_budget, check_int, check_real
 from cheaplib.validation import check_rng as _check_rng
 
@@ -48,13 +48,13 @@ MAX_JOINT = 2**24
 
 
 def _chain(p0: ArrayLike, matrices: Sequence[ArrayLike]) -> tuple[FloatArray, list[FloatArray]]:
-    p = _distribution("p0", p0, 1)
+    p = check_distribution("p0", p0, 1)
     if isinstance(matrices, np.ndarray | str | bytes) or not isinstance(matrices, Sequence):
         raise TypeError("matrices must be a sequence (list or tuple) of 2-D arrays")
     mats: list[FloatArray] = []
     n_in = p.size
     for i, m in enumerate(matrices, start=1):
-        mat = _stochastic(f"M_{i}", m, n_in)
+        mat = check_column_stochastic(f"M_{i}", m, n_in)
         mats.append(mat)
         n_in = mat.shape[0]
     return p, mats
@@ -116,7 +116,7 @@ def transfer_matrix(matrices: Sequence[ArrayLike], i: int, j: int) -> FloatArray
     ValueError
         If the levels are out of order or out of range, or a matrix is not stochastic.
     """
-    mats = [_stochastic(f"M_{k}", m) for k, m in enumerate(matrices, start=1)]
+    mats = [check_column_stochastic(f"M_{k}", m) for k, m in enumerate(matrices, start=1)]
     n = len(mats)
     i, j = _level("i", i, n), _level("j", j, n)
     if j < i:

@@ -53,8 +53,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import log_expit, logsumexp
 
+from cheaplib._numerics import damped_newton
 from cheaplib._typing import FloatArray
-from cheaplib.ising import _damped_newton
 from cheaplib.validation import (
     MAX_BYTES,
     check_array,
@@ -365,7 +365,7 @@ def _fit(
         E = phi @ yy
         return phi.T @ (1 / E - 2 * p), (phi / E[:, None] ** 2).T @ phi
 
-    y, ok = _damped_newton(
+    y, ok = damped_newton(
         loglik,
         grad_hess,
         np.asarray(y, dtype=np.float64),

@@ -20,8 +20,9 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from cheaplib._numerics import check_distribution, check_labels, xlogx_ratio
 from cheaplib._typing import FloatArray, IntArray
-from cheaplib.information import _distribution, _labels, _xlogx_ratio, mutual_information
+from cheaplib.information import mutual_information
 from cheaplib.validation import (
     MAX_BYTES,
     MAX_OPERATIONS,
@@ -60,7 +61,7 @@ def posterior(joint: ArrayLike) -> FloatArray:
         Same shape; column ``x`` is :math:`p(\\cdot|x)`.  Columns of an impossible
         observation (:math:`p(x) = 0`) are all zero.
     """
-    pj = _distribution("joint", joint, 2)
+    pj = check_distribution("joint", joint, 2)
     px = pj.sum(axis=0)
     return pj / np.where(px > 0, px, 1.0)
 
@@ -114,7 +115,7 @@ def minimal_sufficient_statistic(joint: ArrayLike, atol: float = 1e-9) -> IntArr
     atol = check_tolerance("atol", atol)
     if not atol < 0.5:
         raise ValueError(f"atol must lie in (0, 0.5), got {atol!r}")
-    pj = _distribution("joint", joint, 2)
+    pj = check_distribution("joint", joint, 2)
     cond = posterior(pj)
     cols = np.flatnonzero(pj.sum(axis=0) > 0)
     rows = np.flatnonzero(pj.sum(axis=1) > 0)
@@ -153,8 +154,8 @@ def statistic_joint(joint: ArrayLike, labels: ArrayLike) -> FloatArray:
     ValueError
         If the labels do not match the columns or ``-1`` marks a possible observation.
     """
-    pj = _distribution("joint", joint, 2)
-    lab = _labels("labels", labels, pj.shape[1])
+    pj = check_distribution("joint", joint, 2)
+    lab = check_labels("labels", labels, pj.shape[1])
     if np.any(pj[:, lab < 0] > 0):
         raise ValueError("label -1 is reserved for observations of probability zero")
     k = int(lab.max()) + 1
@@ -180,8 +181,8 @@ def is_sufficient(joint: ArrayLike, labels: ArrayLike, atol: float = 1e-9) -> bo
         Tolerance on each posterior entry, by default ``1e-9``.
     """
     atol = check_tolerance("atol", atol)
-    pj = _distribution("joint", joint, 2)
-    lab = _labels("labels", labels, pj.shape[1])
+    pj = check_distribution("joint", joint, 2)
+    lab = check_labels("labels", labels, pj.shape[1])
     cond_t = posterior(statistic_joint(pj, lab))
     ok = pj.sum(axis=0) > 0
     return bool(np.all(np.abs(posterior(pj)[:, ok] - cond_t[:, lab[ok]]) <= atol))
@@ -222,8 +223,8 @@ def induced_map(fine: ArrayLike, coarse: ArrayLike) -> IntArray:
         raise ValueError(
             f"fine and coarse must be 1-D of equal length: {f_lab.shape}, {c_lab.shape}"
         )
-    f_lab = _labels("fine", f_lab, f_lab.size)
-    c_lab = _labels("coarse", c_lab, f_lab.size)
+    f_lab = check_labels("fine", f_lab, f_lab.size)
+    c_lab = check_labels("coarse", c_lab, f_lab.size)
     if np.any((f_lab < 0) != (c_lab < 0)):
         raise ValueError("fine and coarse disagree on which observations are impossible")
     ok = f_lab >= 0
@@ -268,9 +269,9 @@ def _merge_losses(cols: FloatArray, a: int, alive: NDArray[np.bool_]) -> FloatAr
     merged = cols + cols[:, [a]]
     wm = wa + w
     loss = (
-        _xlogx_ratio(cols[:, [a]], np.full((cols.shape[0], 1), wa)).sum()
-        + _xlogx_ratio(cols, w[None, :]).sum(axis=0)
-        - _xlogx_ratio(merged, wm[None, :]).sum(axis=0)
+        xlogx_ratio(cols[:, [a]], np.full((cols.shape[0], 1), wa)).sum()
+        + xlogx_ratio(cols, w[None, :]).sum(axis=0)
+        - xlogx_ratio(merged, wm[None, :]).sum(axis=0)
     )
     loss = np.maximum(loss, 0.0)
     loss[~alive] = np.inf
@@ -306,9 +307,11 @@ def distillation_curve(joint: ArrayLike, start: ArrayLike | None = None) -> Dist
     ValueError
         If the start statistic has more than 2048 values.
     """
-    pj = _distribution("joint", joint, 2)
+    pj = check_distribution("joint", joint, 2)
     lab = (
-        minimal_sufficient_statistic(pj) if start is None else _labels("start", start, pj.shape[1])
+        minimal_sufficient_statistic(pj)
+        if start is None
+        else check_labels("start", start, pj.shape[1])
     )
     cols = statistic_joint(pj, lab)
     k = cols.shape[1]
@@ -380,7 +383,7 @@ def optimal_binary_distillation(joint: ArrayLike, size: int) -> tuple[float, Int
     >>> labels.tolist()
     [0, 0, 1, 1]
     """
-    pj = _distribution("joint", joint, 2)
+    pj = check_distribution("joint", joint, 2)
     if pj.shape[0] != 2:
         raise ValueError(
             f"optimal_binary_distillation needs a binary target, got {pj.shape[0]} rows"
@@ -468,7 +471,7 @@ def best_partition_brute_force(joint: ArrayLike, size: int) -> tuple[float, IntA
     >>> tried, labels.tolist()
     (8, [0, 0, 1, 1])
     """
-    pj = _distribution("joint", joint, 2)
+    pj = check_distribution("joint", joint, 2)
     size = check_int("size", size, 1)
     cols = np.flatnonzero(pj.sum(axis=0) > 0)
     m = cols.size
