@@ -1,37 +1,34 @@
 # Deep & Cheap — the two commands of the README are `make book` and `make test`.
 # Both create (once) and use a local virtual environment in .venv.
+#
+# Nothing here pins the CPU's code paths: strict nbval must pass with whatever kernels
+# NumPy and OpenBLAS pick on the machine (`make portability` runs it under two other
+# settings).  The pytest options of every run, strict nbval's included, are defined once,
+# in pyproject.toml.
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST := $(BIN)/python -m pytest
 
-# Strict nbval compares every printed digit, and iterative solvers (RBM training, Newton
-# steps) amplify a last-bit difference into a visible one.  OpenBLAS and NumPy pick their
-# kernels by CPU (AVX-512 where present), so on x86-64 every command runs the AVX2 code
-# paths: the committed outputs then reproduce on any x86-64 machine with AVX2, with or
-# without AVX-512 (measured: 13 of 200 cells differ on an AVX-512 machine without this).
-ifeq ($(shell uname -m),x86_64)
-export OPENBLAS_CORETYPE ?= Haswell
-export NPY_DISABLE_CPU_FEATURES ?= X86_V4 AVX512_ICL AVX512_SPR
-endif
-
-.PHONY: help setup book test lint unit claims nbval hygiene build browser execute ledger bench clean pdf
+.PHONY: help setup book test lint unit claims nbval hygiene build browser execute ledger \
+	bench clean pdf portability chromium
 
 help:
-	@echo "make book     set up .venv and build the HTML book into _build/html"
-	@echo "make pdf      the whole book as one PDF: _build/pdf/deep-and-cheap.pdf (and in _build/html)"
-	@echo "make test     set up .venv and run every test (lint, unit, strict nbval, book build)"
-	@echo "make execute  re-execute every notebook in place (fresh kernel, top to bottom)"
-	@echo "make lint     ruff over the package, tests, tools and notebooks"
-	@echo "make ledger   regenerate chapters/claims.yml and claims.md from the executed notebooks"
-	@echo "make claims   check the ledger against the notebooks (part of make test)"
-	@echo "make browser  widgets in JupyterLab and the built book in headless Chromium"
-	@echo "make bench    time notebooks, tests, widgets and kernels; write benchmarks/latest.md"
+	@echo "make book         set up .venv and build the HTML book and its PDF into _build/html"
+	@echo "make test         set up .venv and run every test"
+	@echo "make execute      re-execute every notebook in place (fresh kernel, top to bottom)"
+	@echo "make lint         ruff over the package, tests, tools and notebooks; mypy over cheaplib"
+	@echo "make ledger       regenerate chapters/claims.yml and claims.md from the notebooks"
+	@echo "make claims       check the ledger against the notebooks (part of make test)"
+	@echo "make browser      widgets in JupyterLab and the built book in headless Chromium"
+	@echo "make portability  strict nbval under other numerics (no AVX2/FMA; one BLAS thread)"
+	@echo "make bench        time notebooks, tests, widgets and pages; write benchmarks/latest.md"
 
 # --- environment ------------------------------------------------------------------
-$(STAMP): requirements.txt constraints.txt pyproject.toml
+$(STAMP): requirements.txt requirements-runtime.txt constraints.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python >= 3.11 needed"'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
@@ -39,6 +36,10 @@ $(STAMP): requirements.txt constraints.txt pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Debian's Chromium for the PDF and the browser tests (installed with apt-get as root).
+chromium:
+	bash tools/ensure_chromium.sh
 
 # --- the book ---------------------------------------------------------------------
 # The ledger is generated from the check cells' records in the executed notebooks.
@@ -48,13 +49,9 @@ ledger: setup
 claims: setup
 	$(BIN)/python -m tools.claims --check
 
-# The maths is rendered at build time (MathJax in headless Chromium, tools/prerender_math.py),
-# so a reader's browser typesets nothing.
 build: setup
 	$(BIN)/python -m tools.claims --check
 	$(BIN)/jupyter-book build . -W -n --keep-going
-	bash tools/ensure_chromium.sh
-	$(BIN)/python -m tools.prerender_math
 
 # The HTML book links to its PDF, so `make book` prints it too (`make build` is HTML only).
 book: build pdf
@@ -62,12 +59,11 @@ book: build pdf
 
 # Single-page HTML printed by headless Chromium (tools/pdf.py); needs the HTML build for the
 # copy into _build/html.
-pdf: build
-	bash tools/ensure_chromium.sh
+pdf: build chromium
 	$(BIN)/python -m tools.pdf
 
 execute: setup
-	CHEAPLIB_DRAW_AHEAD=0 $(BIN)/python -m tools.execute_notebooks $(NOTEBOOKS)
+	$(BIN)/python -m tools.execute_notebooks $(NOTEBOOKS)
 	$(BIN)/python -m tools.claims --write
 
 # --- tests ------------------------------------------------------------------------
@@ -77,22 +73,31 @@ lint: setup
 	$(BIN)/mypy cheaplib
 
 unit: setup
-	$(BIN)/python -m pytest tests cheaplib --doctest-modules --ignore=tests/browser -n $(JOBS) -q
+	$(PYTEST) tests cheaplib --doctest-modules --ignore=tests/browser -n $(JOBS) -q
 
-# CHEAPLIB_DRAW_AHEAD=0: the kernels start no worker to draw widget states ahead.
 nbval: setup
-	CHEAPLIB_DRAW_AHEAD=0 $(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with chapters/sanitize.cfg \
-		-p tools.nbval_figures -n $(JOBS) --dist loadfile -q -p no:cacheprovider chapters
+	$(PYTEST) --nbval -n $(JOBS) -q chapters
 
-# Needs the built book and its PDF; installs Debian's chromium when missing (as root).
-browser: build pdf
-	bash tools/ensure_chromium.sh
-	$(BIN)/python -m pytest tests/browser -q -p no:cacheprovider
+# Strict nbval under other numerics: (a) SSE only, as on a CPU without AVX2/FMA (NumPy's
+# dispatch and OpenBLAS's kernels), (b) one OpenBLAS thread.  The default run is `make nbval`.
+# (a) names x86-64 features, so it runs on x86-64 only.
+ifeq ($(shell uname -m),x86_64)
+SSE_ONLY := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" OPENBLAS_CORETYPE=Nehalem
+endif
+portability: setup
+ifdef SSE_ONLY
+	$(SSE_ONLY) $(PYTEST) --nbval -n $(JOBS) -q chapters
+endif
+	OPENBLAS_NUM_THREADS=1 $(PYTEST) --nbval -n $(JOBS) -q chapters
+
+# Needs the built book and its PDF.
+browser: build pdf chromium
+	$(PYTEST) tests/browser -q
 
 test: lint unit claims nbval build browser
 	@echo "All tests passed."
 
-bench: setup
+bench: setup chromium
 	$(BIN)/python -m tools.bench
 
 clean:

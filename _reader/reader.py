@@ -1,16 +1,15 @@
-"""Sphinx extension of the book: the reader's stylesheet and script, and two fixes.
+"""Sphinx extension of the book: the reader's stylesheet and script, and one fix.
 
-* Adds ``static/deep-and-cheap.css``, ``static/deep-and-cheap.js`` and
-  ``static/deep-and-cheap-early.js`` (not deferred: it runs before the theme's scripts and
-  replaces the theme's costly load-time scan of scrollable blocks by a lazy one) to every
-  page.  They live in their own folder, added to ``html_static_path`` here, so no other
-  file is injected into the pages (Jupyter Book injects every ``.js``/``.css`` of a
-  top-level ``_static/``; this book has none).
+* Adds ``static/deep-and-cheap.css`` and ``static/deep-and-cheap.js`` to every page.
+  They live in their own folder, added to ``html_static_path`` here, so no other file is
+  injected into the pages (Jupyter Book injects every ``.js``/``.css`` of a top-level
+  ``_static/``; this book has none).
 * Drops repeated inline scripts.  Sphinx 7 registers the ``add_js_file(None, body=...)``
   scripts of sphinx-thebe and sphinx-togglebutton twice, so every page declared
   ``const THEBE_JS_URL`` twice: a console error on every page.
-* Sets the theme's default colour mode to ``auto`` when none is configured (an empty mode
-  made pydata-sphinx-theme log "Got invalid theme mode" on every page).
+
+The theme's colour mode is configured, not patched: ``html_context: {default_mode: auto}``
+in ``_config.yml``.
 """
 
 from __future__ import annotations
@@ -21,7 +20,6 @@ from typing import Any
 STATIC = Path(__file__).resolve().parent / "static"
 CSS = "deep-and-cheap.css"
 JS = "deep-and-cheap.js"
-EARLY_JS = "deep-and-cheap-early.js"
 
 
 def _add_assets(app: Any) -> None:
@@ -29,7 +27,6 @@ def _add_assets(app: Any) -> None:
         app.config.html_static_path.append(str(STATIC))
     app.add_css_file(CSS, priority=900)
     app.add_js_file(JS, priority=900, defer="defer")
-    app.add_js_file(EARLY_JS, priority=100)
 
 
 def _script_key(script: Any) -> tuple[str, str]:
@@ -50,8 +47,6 @@ def _page_context(app: Any, pagename: str, templatename: str, context: dict, doc
                 seen.add(key)
                 unique.append(script)
         scripts[:] = unique
-    if not context.get("default_mode"):
-        context["default_mode"] = "auto"
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -8,7 +8,6 @@ outputs), must catch each; a round-off-sized change of a figure must pass.
 
 import base64
 import io
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -25,28 +24,12 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _nbval(path: Path) -> subprocess.CompletedProcess:
+    """Strict nbval as the project runs it (pyproject.toml's options), on one notebook."""
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "--nbval",
-            "--nbval-current-env",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "no:xdist",
-            "-p",
-            "tools.nbval_figures",
-            "--nbval-sanitize-with",
-            str(ROOT / "chapters" / "sanitize.cfg"),
-            str(path),
-        ],
+        [sys.executable, "-m", "pytest", "-c", "pyproject.toml", "--nbval", "-q", str(path)],
         capture_output=True,
         text=True,
-        cwd=path.parent,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
     )
 
 

@@ -1,7 +1,7 @@
 """The project's headless browser and local web server, in one place.
 
 Every tool and test that opens the book in a browser (``tools.pdf``,
-``tools.prerender_math``, ``tools.reader_metrics``, ``tools.bench_widgets`` and
+``tools.reader_metrics``, ``tools.bench_widgets``, ``tools.jupyterlab`` and
 ``tests/browser``) uses Debian's Chromium with the flags below, serves pages from
 127.0.0.1 with :func:`serve`, and refuses every other request with an
 :class:`OfflineRoute`: the book is built, printed and measured offline.

@@ -1,10 +1,11 @@
-"""What a reader of the built book meets, measured in headless Chromium (issue 15).
+"""What a reader of the built book meets, measured in headless Chromium.
 
 For every page of the table of contents: the time from the start of navigation until the
-formulas of the first screen are typeset (MathJax), the page's width on a 390 px phone, and
-the number of code and output blocks that scroll sideways at 1400 px (every folded block
-open).  The browser tests (tests/browser/test_reader.py) assert the rules with the same
-page scripts; ``make bench`` reports the numbers; ``python -m tools.reader_metrics [HTML]``
+formulas of the first screen are typeset (MathJax, lazily, in the reader's browser), the
+page's width on a 390 px phone, and the number of code and output blocks that scroll
+sideways at 1400 px (every folded block open).  The browser tests (tests/browser/
+test_pages.py) check the width and blocks with the same page scripts, never a time;
+``make bench`` reports the numbers against their goals; ``python -m tools.reader_metrics [HTML]``
 prints them for a built book (default ``_build/html``).
 """
 
@@ -65,8 +66,7 @@ SIDEWAYS_BLOCKS = """() => {
 # When the maths of the first screen is ready, recorded in the page: an init script
 # (added before navigation with ``add_init_script``) checks in every animation frame
 # whether (a) the document is parsed, (b) every formula on the first screen is typeset
-# (holds an ``mjx-container``, whether rendered at build time by tools/prerender_math.py
-# or by a MathJax the page loads; no ``mjx-lazy`` placeholder left) and (c) every font
+# (holds an ``mjx-container``; no ``mjx-lazy`` placeholder left) and (c) every font
 # the page asked for has loaded.  The first frame that passes is the first in which a
 # reader sees the first screen's formulas finished: its time, in milliseconds from the
 # start of navigation, resolves ``window.__mathsReady``.

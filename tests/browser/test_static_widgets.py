@@ -1,21 +1,26 @@
 """Every chapter page of the built book has kernel-free widgets that move, offline.
 
-For each chapter page served from ``_build/html`` on 127.0.0.1, headless Chromium scrolls
-to each static control (``tools/widget_states.py``), moves every slider through every
-position with the keyboard (Home, then ArrowRight) and picks every option of every select,
-and after each move checks that the picture shown is, pixel for pixel, what the widget's
-render function draws for that state in this process (``widget_png``), and that the
-summary is the render's.  It also weighs what the widget adds to the page before anyone
-touches it (script, style, summaries, default picture): under 200 kB per chapter.
+The build renders every state of every widget once (``tools/widget_states.py``); these
+tests check, with headless Chromium, that the page shows the right one:
+
+* over HTTP from 127.0.0.1, each static control of each chapter is moved with the keyboard
+  (Home, ArrowRight) or by picking an option, to a sample of its positions — both ends
+  and the middle of every slider, every option of every select — and after each move the
+  picture shown is the build's file for that state, its summary the render's, and, for
+  each sampled state, the picture is pixel for pixel what the widget's render draws for
+  that state in this process (``widget_png``); moving one control in a grid widget keeps
+  the others where they are;
+* opened from disk (``file://``, where browsers refuse ``fetch``), the same controls move
+  the picture on every chapter page;
+* what a widget adds to a page before anyone touches it (script, style, summaries,
+  default picture) stays under 200 kB per chapter.
 """
 
 from __future__ import annotations
 
 import html
 import io
-import json
 import re
-import urllib.request
 
 import numpy as np
 import pytest
@@ -28,6 +33,7 @@ from cheaplib.widgets import (
     static_states,
     widget_png,
 )
+from tools.widget_states import read_states
 
 from .conftest import ROOT, OfflinePage
 
@@ -55,7 +61,7 @@ def test_every_chapter_page_has_a_static_control(built_book):
     for name, spec in SPECS.items():
         _, states = static_states(spec)
         folder = built_book / "_widgets" / name
-        index = json.loads((folder / "states.json").read_text(encoding="utf-8"))["states"]
+        index = read_states(folder)["states"]
         assert set(index) == {state_key(s) for s in states}, f"{name}: states not rendered"
         for key, entry in index.items():
             assert "error" in entry or (folder / entry["file"]).exists(), (name, key)
@@ -75,7 +81,8 @@ def _wait_state(page, root, key: str) -> None:
     )
 
 
-def _check_shown(page, root, spec, state, base_url: str) -> None:
+def _check_shown(page, root, spec, state, base_url: str, built_book) -> None:
+    """The page shows ``state``: its file, its summary, and the render's pixels."""
     key = state_key(state)
     _wait_state(page, root, key)
     if root.get_attribute("data-error") == key:  # the render refuses this combination
@@ -84,10 +91,9 @@ def _check_shown(page, root, spec, state, base_url: str) -> None:
         assert "Not available" in root.locator(".cheap-static-summary").inner_text()
         return
     src = root.locator("img.cheap-static-figure").evaluate("img => img.currentSrc")
-    assert src.endswith(f"/{key}.png"), (spec.name, key, src)
+    assert src.endswith(f"/_widgets/{spec.name}/{key}.png"), (spec.name, key, src)
     assert src.startswith(base_url)
-    with urllib.request.urlopen(src, timeout=10) as r:
-        shown = _pixels(r.read())
+    shown = _pixels((built_book / "_widgets" / spec.name / f"{key}.png").read_bytes())
     want, summary = _expected(spec, state)
     assert shown.shape == want.shape, f"{spec.name} {key}: size {shown.shape} != {want.shape}"
     differ = int(np.any(shown != want, axis=-1).sum())
@@ -97,9 +103,57 @@ def _check_shown(page, root, spec, state, base_url: str) -> None:
     assert text == want_text, f"{spec.name} state {key}: summary {text!r} != {want_text!r}"
 
 
+def sample_positions(control: dict) -> list[int]:
+    """The positions a test visits: every option of a select; a slider's ends and middle."""
+    n = len(control["labels"])
+    if control["kind"] == "select":
+        return list(range(n))
+    return sorted({0, n // 2, n - 1})
+
+
+def _move(root, control: dict, position: int) -> None:
+    el = root.locator(f'[data-control="{control["name"]}"]')
+    if control["kind"] == "select":
+        el.select_option(str(position))
+        return
+    el.focus()
+    el.press("Home")
+    for _ in range(position):
+        el.press("ArrowRight")
+
+
+def _visit_sample(page, root, spec, base_url: str, built_book) -> int:
+    """Move each control to its sampled positions, checking every picture; count them."""
+    manifest = static_manifest(spec)
+    mode, _ = static_states(spec)
+    default = tuple(c["default"] for c in manifest["controls"])
+    root.scroll_into_view_if_needed()
+    _check_shown(page, root, spec, default, base_url, built_book)
+    seen = 1
+    for i, control in enumerate(manifest["controls"]):
+        for j in sample_positions(control):
+            _move(root, control, j)
+            if mode == "axis":  # one control off its default at a time
+                state = default[:i] + (j,) + default[i + 1 :]
+            else:  # the grid: the other controls keep their positions
+                state = tuple(
+                    root.locator("[data-control]").evaluate_all(
+                        "els => els.map(e => parseInt(e.value, 10))"
+                    )
+                )
+                assert state[:i] + state[i + 1 :] == default[:i] + default[i + 1 :], state
+            _check_shown(page, root, spec, state, base_url, built_book)
+            seen += 1
+        _move(root, control, control["default"])  # back before moving the next one
+    _check_shown(page, root, spec, default, base_url, built_book)
+    return seen
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_every_static_control_shows_the_render_of_its_state(book_server, browser, chapter):
+def test_every_static_control_shows_the_render_of_its_state(
+    book_server, browser, built_book, chapter
+):
     p = OfflinePage(browser, viewport=(1280, 900))
     try:
         page = p.page
@@ -109,38 +163,41 @@ def test_every_static_control_shows_the_render_of_its_state(book_server, browser
         for r in range(roots.count()):
             root = roots.nth(r)
             spec = SPECS[root.get_attribute("data-widget")]
-            manifest = static_manifest(spec)
-            mode, _ = static_states(spec)
-            default = tuple(c["default"] for c in manifest["controls"])
+            assert _visit_sample(page, root, spec, book_server, built_book) >= 3
+        assert not p.blocked, f"the page tried to fetch: {p.blocked}"
+    finally:
+        p.close()
+
+
+@pytest.mark.browser
+def test_static_controls_work_opened_from_disk(browser, built_book):
+    """From ``file://`` every chapter's controls still swap the picture and the summary."""
+    p = OfflinePage(browser, viewport=(1280, 900))
+    errors: list[str] = []
+    p.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    try:
+        page = p.page
+        for chapter in CHAPTERS:
+            url = (built_book / "chapters" / f"{chapter}.html").as_uri()
+            page.goto(url, wait_until="load")
+            roots = page.locator(".cheap-static")
+            assert roots.count() >= 1, f"{chapter}: no kernel-free widget on the page"
+            root = roots.first
+            spec = SPECS[root.get_attribute("data-widget")]
+            control = static_manifest(spec)["controls"][0]
+            default = tuple(c["default"] for c in static_manifest(spec)["controls"])
             root.scroll_into_view_if_needed()
-            _check_shown(page, root, spec, default, book_server)
-            for i, control in enumerate(manifest["controls"]):
-                el = root.locator(f'[data-control="{control["name"]}"]')
-                n = len(control["labels"])
-                for j in range(n):
-                    if control["kind"] == "select":
-                        el.select_option(str(j))
-                    elif j == 0:
-                        el.focus()
-                        el.press("Home")
-                    else:
-                        el.press("ArrowRight")
-                    state = default[:i] + (j,) + default[i + 1 :]
-                    if mode == "axis":
-                        _check_shown(page, root, spec, state, book_server)
-                    else:  # the grid: the other controls keep their positions
-                        idx = root.locator("[data-control]").evaluate_all(
-                            "els => els.map(e => parseInt(e.value, 10))"
-                        )
-                        _check_shown(page, root, spec, tuple(idx), book_server)
-                # put the control back before moving the next one
-                if control["kind"] == "select":
-                    el.select_option(str(control["default"]))
-                else:
-                    el.press("Home")
-                    for _ in range(control["default"]):
-                        el.press("ArrowRight")
-                _check_shown(page, root, spec, default, book_server)
+            _wait_state(page, root, state_key(default))
+            target = 0 if control["default"] else len(control["labels"]) - 1
+            _move(root, control, target)
+            state = (target, *default[1:])
+            _wait_state(page, root, state_key(state))
+            src = root.locator("img.cheap-static-figure").evaluate("img => img.currentSrc")
+            assert src.startswith("file://"), src
+            assert src.endswith(f"/{state_key(state)}.png") or root.get_attribute(
+                "data-error"
+            ) == state_key(state), (chapter, src)
+        assert not errors, f"console errors opened from disk: {errors}"
         assert not p.blocked, f"the page tried to fetch: {p.blocked}"
     finally:
         p.close()

@@ -1,7 +1,8 @@
 /* Kernel-free widgets of the Deep & Cheap book (built by tools/widget_states.py).
  * Each .cheap-static element carries its widget's manifest (controls and their position
  * labels); one range slider or select per control swaps the picture among the states
- * rendered at build time (_widgets/<name>/<i>-<j>-....png).  In "axis" mode only one
+ * rendered at build time (_widgets/<name>/<i>-<j>-....png), whose summaries states.js
+ * registers in window.cheapStaticStates.  In "axis" mode only one
  * control is off its default at a time: moving one puts the others back.
  */
 (function () {
@@ -19,11 +20,27 @@
 
     function key() { return idx.join("-"); }
 
+    /* The states come as a script (states.js), not as JSON to fetch: a page opened
+       from disk (file://) may load scripts but not fetch files. */
     function loadStates() {
       if (!states) {
-        states = fetch(base + "states.json")
-          .then(function (r) { return r.json(); })
-          .then(function (d) { return d.states; });
+        states = new Promise(function (resolve, reject) {
+          var name = root.getAttribute("data-widget");
+          var all = window.cheapStaticStates || {};
+          if (all[name]) { resolve(all[name].states); return; }
+          var script = document.createElement("script");
+          script.src = base + "states.js";
+          script.onload = function () {
+            var loaded = (window.cheapStaticStates || {})[name];
+            if (loaded) { resolve(loaded.states); } else { reject(new Error(name)); }
+          };
+          script.onerror = function () { reject(new Error(script.src)); };
+          document.head.appendChild(script);
+        });
+        states.catch(function () {
+          summary.textContent = "The pictures of this widget could not be loaded.";
+          states = null;
+        });
       }
       return states;
     }
@@ -53,7 +70,7 @@
           root.setAttribute("data-state", k);
         }
         summary.innerHTML = st.summary;
-      });
+      }, function () { /* said in the summary by loadStates */ });
     }
 
     function readout(i) {

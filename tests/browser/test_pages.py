@@ -1,0 +1,178 @@
+"""The built book as a reader meets it, in headless Chromium, offline.
+
+Each page of the table of contents is opened twice, at desktop and at phone width, and
+every rule is checked on those two loads (no rule here depends on how fast the machine
+is: `make bench` measures speed):
+
+* desktop (1400 x 900): the page loads over HTTP from 127.0.0.1 and fetches nothing else;
+  no error in the console and no uncaught exception; where the source has maths, MathJax
+  (served from the book) has typeset it with no TeX error in any formula (the lazy
+  typesetter compiles every formula, and renders those near the view); every image
+  loads; no code or output block scrolls sideways with every folded block open (text
+  output wraps, code keeps lines of 88 characters, ``ruff format`` with
+  chapters/ruff.toml); figures have two device pixels per CSS pixel; a screenshot of the
+  first screen goes to ``_build/screenshots/``;
+* phone (390 x 844): the page scrolls only vertically, element by element, with every
+  folded block open; figures are sharp there too.
+
+Link text never contains raw TeX: checked on the HTML files, without a browser.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tools.reader_metrics import (
+    DESKTOP,
+    OPEN_ALL,
+    OVERFLOWING_ELEMENTS,
+    PHONE,
+    SIDEWAYS_BLOCKS,
+    toc_pages,
+)
+
+from .conftest import ROOT, OfflinePage
+
+PAGES = toc_pages()
+CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
+
+# Waits for MathJax's start-up typesetting, then lists the formulas whose compiled MathML
+# holds an error (every formula is compiled, lazily typeset or not).
+MATH_ERRORS = """async () => {
+  if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) return null;
+  await MathJax.startup.promise;
+  const doc = MathJax.startup.document;
+  const items = Array.from(doc.math);
+  const bad = items.filter(m => m.root && /<merror/.test(MathJax.startup.toMML(m.root)))
+    .map(m => m.math.slice(0, 60));
+  return {count: items.length, bad: bad};
+}"""
+
+FIGURE_RATIOS = """() => Array.from(document.querySelectorAll('.bd-article .cell_output img'))
+  .filter(i => i.clientWidth > 0 && !i.closest('.cheap-static'))
+  .map(i => [i.naturalWidth / i.clientWidth, i.src.split('/').pop()])"""
+
+LOAD_ALL_IMAGES = """async () => {
+  const imgs = Array.from(document.images);
+  imgs.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(imgs.map(i => i.decode().catch(() => null)));
+  return imgs.filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.src);
+}"""
+
+
+def _source(page_name: str):
+    for suffix in (".md", ".ipynb"):
+        path = ROOT / (page_name + suffix)
+        if path.exists():
+            return path
+    raise FileNotFoundError(page_name)
+
+
+def _open(p: OfflinePage, url: str):
+    response = p.page.goto(url, wait_until="load")
+    assert response is not None and response.ok, f"HTTP {response and response.status}"
+    return p.page
+
+
+def _assert_sharp(page_name: str, ratios: list, width: int) -> None:
+    assert ratios, f"{page_name} shows no figure"
+    blurry = [(round(r, 2), src[:16]) for r, src in ratios if r < 1.9]
+    assert not blurry, (
+        f"figures of {page_name} with fewer than 2 pixels per CSS pixel at {width} px "
+        f"(re-execute the notebook: cheaplib.plotting figures are 2x): {blurry}"
+    )
+
+
+def test_toc_lists_the_chapters():
+    on_disk = sorted(f"chapters/{p.stem}" for p in (ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+    assert sorted(CHAPTERS) == on_disk
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_at_desktop_width(page_name, book_server, browser):
+    p = OfflinePage(browser, viewport=DESKTOP)
+    errors: list[str] = []
+    p.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    p.page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+    try:
+        page = _open(p, f"{book_server}/{page_name}.html")
+        maths = page.evaluate(MATH_ERRORS)
+        if "$" in _source(page_name).read_text(encoding="utf-8"):
+            assert maths is not None, f"{page_name} has maths but loads no MathJax"
+            assert maths["count"] > 0, f"{page_name}: MathJax found no formula"
+            assert not maths["bad"], f"{page_name}: TeX errors in {maths['bad'][:5]}"
+            assert page.locator("mjx-container").count() > 0, "no formula typeset"
+        assert "$$" not in page.inner_text("article"), "raw $$ left on the page"
+        broken = page.evaluate(LOAD_ALL_IMAGES)
+        assert not broken, f"images that did not load: {broken}"
+        shots = ROOT / "_build" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(shots / (page_name.replace("/", "_") + ".png")))
+        if page_name in CHAPTERS:
+            _assert_sharp(page_name, page.evaluate(FIGURE_RATIOS), DESKTOP[0])
+        page.evaluate(OPEN_ALL)
+        wide = page.evaluate(SIDEWAYS_BLOCKS)
+        assert not wide, (
+            f"{len(wide)} code/output blocks of {page_name} scroll sideways at {DESKTOP[0]} "
+            f"px (run `ruff format` on the notebook: 88 columns): {wide[:6]}"
+        )
+        assert not errors, f"console errors on {page_name}: {errors}"
+        assert not p.blocked, f"the page tried to fetch: {p.blocked}"
+    finally:
+        p.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page_name", PAGES)
+def test_page_at_phone_width(page_name, book_server, browser):
+    p = OfflinePage(browser, viewport=PHONE)  # created at phone size: viewport meta applies
+    try:
+        page = _open(p, f"{book_server}/{page_name}.html")
+        if page_name in CHAPTERS:
+            _assert_sharp(page_name, page.evaluate(FIGURE_RATIOS), PHONE[0])
+        page.evaluate(OPEN_ALL)
+        page.evaluate("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        # Element by element too: a section laid out lazily (content-visibility) clips
+        # what sticks out of it instead of widening the page.
+        culprits = page.evaluate(OVERFLOWING_ELEMENTS)
+        assert width <= PHONE[0] and not culprits, (
+            f"{page_name} is {width} px wide at {PHONE[0]} px: {culprits}"
+        )
+        assert not p.blocked, f"the page tried to fetch: {p.blocked}"
+    finally:
+        p.close()
+
+
+# --- link text, on the HTML files --------------------------------------------------------
+
+RAW_TEX = re.compile(r"\\[A-Za-z]+|\$|\\[(\[]")
+
+
+def _link_texts(path) -> list[str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    article = soup.find("article") or soup
+    texts = []
+    for a in article.find_all("a"):
+        for math in a.select(".math"):  # maths MathJax typesets: fine inside a link
+            math.decompose()
+        text = a.get_text(" ", strip=True)
+        if text:
+            texts.append(text)
+    return texts
+
+
+@pytest.mark.parametrize("page_name", PAGES)
+def test_link_text_has_no_raw_tex(page_name, built_book):
+    path = built_book / f"{page_name}.html"
+    bad = [t for t in _link_texts(path) if RAW_TEX.search(t)]
+    assert not bad, (
+        f"links of {page_name} whose text shows raw TeX (give {{ref}} explicit text, "
+        f"e.g. {{ref}}`the bias <sec-label>`): {bad}"
+    )
