@@ -9,11 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from tools import launch_cell
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-
-import launch_cell  # noqa: E402
-
 CHAPTERS = launch_cell.chapters()
 
 

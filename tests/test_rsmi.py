@@ -1,4 +1,4 @@
-"""cheaplib.rg.mutual_information_rg against brute-force enumeration of a long open chain."""
+"""cheaplib.rsmi.mutual_information_rg against brute-force enumeration of a long open chain."""
 
 import itertools
 import math
@@ -6,7 +6,7 @@ import math
 import numpy as np
 import pytest
 
-from cheaplib.rg import (
+from cheaplib.rsmi import (
     block_environment_joint,
     mutual_information_rg,
     optimal_block_rule,

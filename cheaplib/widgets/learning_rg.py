@@ -5,7 +5,7 @@ The reader picks the coupling ``K``, the block length and the buffer;
 spin keeps about the environment beyond the buffer, for decimation, majority rule (ties
 by a fair coin) and the best binary function of the block, as a function of ``K``, and
 at the chosen ``K`` sets them beside what the whole block knows, :math:`I(V;E)`.  Every
-number comes from :func:`cheaplib.rg.mutual_information_rg` (exact, infinite chain).
+number comes from :func:`cheaplib.rsmi.mutual_information_rg` (exact, infinite chain).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import numpy as np
 
 from cheaplib.information import mutual_information
 from cheaplib.plotting import new_figure
-from cheaplib.rg import block_environment_joint, mutual_information_rg
+from cheaplib.rsmi import block_environment_joint, mutual_information_rg
 from cheaplib.validation import check_int, check_real
 from cheaplib.widgets import RenderResult, Slider, WidgetSpec
 
