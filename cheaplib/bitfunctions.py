@@ -28,6 +28,7 @@ from cheaplib.validation import (
     check_array,
     check_budget,
     check_choice,
+    check_finite_result,
     check_int,
     check_real,
 )
@@ -122,14 +123,15 @@ def _subset_sums(values: ArrayLike, sign: int, axis: object, name: str) -> NDArr
         raise ValueError(f"{name} must be finite (no NaN or inf)")
     out: NDArray[Any] = np.array(a, dtype=dtype, order="C")
     rest = out.shape[1:]
-    for j in range(n):
-        # index i = high * 2^(j+1) + (bit j) * 2^j + low: the middle axis is bit j
-        view = out.reshape(2 ** (n - j - 1), 2, 2**j, *rest)
-        if sign > 0:
-            view[:, 1] += view[:, 0]
-        else:
-            view[:, 1] -= view[:, 0]
-    return np.moveaxis(out, 0, ax)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for j in range(n):
+            # index i = high * 2^(j+1) + (bit j) * 2^j + low: the middle axis is bit j
+            view = out.reshape(2 ** (n - j - 1), 2, 2**j, *rest)
+            if sign > 0:
+                view[:, 1] += view[:, 0]
+            else:
+                view[:, 1] -= view[:, 0]
+    return check_finite_result(np.moveaxis(out, 0, ax), name)
 
 
 def bit_coefficients(values: ArrayLike, axis: int = 0) -> NDArray[Any]:
@@ -169,7 +171,8 @@ def bit_coefficients(values: ArrayLike, axis: int = 0) -> NDArray[Any]:
         If ``values`` is not numeric or ``axis`` not an integer.
     ValueError
         If the length is not a power of two, a value is not finite, integer values are
-        so large that the result could overflow, or the table is over the memory budget.
+        so large that the result could overflow (float values whose sums overflow), or
+        the table is over the memory budget.
 
     See Also
     --------

@@ -38,6 +38,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
+from cheaplib.validation import check_instance, check_int, check_real
+
 __all__ = [
     "METADATA_KEY",
     "STATUSES",
@@ -75,10 +79,17 @@ def format_number(value: float, digits: int = 4, fmt: str | None = None) -> str:
     '17.45'
     >>> format_number(0.000123456, digits=2)
     '0.00012'
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a ``value`` that is not a real number (a bool is not a number), ``digits``
+        not an integer in 1..17, or ``fmt`` not a string.
     """
+    digits = check_int("digits", digits, 1, 17)
     if fmt is not None:
-        return fmt.format(value)
-    x = float(value)
+        return check_instance("fmt", fmt, str).format(value)
+    x = _real("value", value)
     if math.isfinite(x) and x == int(x) and abs(x) < 1e15:
         return f"{int(x):,d}"
     text = f"{x:.{digits}g}"
@@ -86,16 +97,23 @@ def format_number(value: float, digits: int = 4, fmt: str | None = None) -> str:
 
 
 def _real(name: str, value: object) -> float:
+    """A finite real, via :func:`cheaplib.validation.check_real` (a bool is not a number).
+
+    Beyond Python and NumPy numbers, anything with ``__float__`` (a ``Fraction``, a
+    one-element array) is accepted as its float.
+    """
     if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        and not hasattr(value, "__float__")
+        not isinstance(value, int | float)
+        and hasattr(value, "__float__")
+        and not isinstance(value, bool | np.bool_ | np.ndarray)
     ):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    x = float(value)  # type: ignore[arg-type,unused-ignore]
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be finite, got {x}")
-    return x
+        try:
+            value = float(value)  # type: ignore[arg-type,unused-ignore]
+        except OverflowError:
+            raise ValueError(f"{name} must be finite (within float64)") from None
+    elif isinstance(value, np.ndarray) and value.size == 1 and value.dtype.kind != "b":
+        value = value.reshape(())
+    return check_real(name, value)
 
 
 @dataclass(frozen=True)
@@ -136,8 +154,12 @@ class Compare:
     fmt: str | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.name, str) or not _NAME.match(self.name):
+        if not _NAME.match(check_instance("name", self.name, str)):
             raise ValueError(f"name must match {_NAME.pattern}, got {self.name!r}")
+        check_instance("reason", self.reason, str)
+        object.__setattr__(self, "digits", check_int("digits", self.digits, 1, 17))
+        if self.fmt is not None:
+            check_instance("fmt", self.fmt, str)
         object.__setattr__(self, "measured", _real("measured", self.measured))
         object.__setattr__(self, "reference", _real("reference", self.reference))
         for key in ("atol", "rtol"):
@@ -284,7 +306,17 @@ def verdict_status(compare: list[Compare], corrected: list[Compare], sharper: li
     >>> off = Compare("x", 2.0, 1.0, rtol=1e-9)
     >>> verdict_status([ok], [], []), verdict_status([off], [ok], []), verdict_status([off], [], [])
     ('reproduced', 'slip in source', 'fails')
+
+    Raises
+    ------
+    TypeError
+        If a list holds anything but :class:`Compare` objects.
     """
+    compare, corrected, sharper = (
+        _comparisons("compare", compare),
+        _comparisons("corrected", corrected),
+        _comparisons("sharper", sharper),
+    )
     if not compare:
         return "fails"
     if all(c.agrees for c in compare):
@@ -310,6 +342,12 @@ class Verdict:
     compare: list[Compare]
     corrected: list[Compare] = field(default_factory=list)
     sharper: list[Compare] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for key in ("claim_id", "statement", "source", "equation", "kind"):
+            check_instance(key, getattr(self, key), str)
+        for role in ("compare", "corrected", "sharper"):
+            object.__setattr__(self, role, _comparisons(role, getattr(self, role)))
 
     @property
     def status(self) -> str:
@@ -395,7 +433,16 @@ def glue(name: str, value: float | str, fmt: str = "{:.3g}") -> str:
     """
     if not isinstance(name, str) or not re.match(r"^[A-Za-z0-9_.+'\-]+$", name):
         raise ValueError(f"name must be a glue key of letters, digits and _.+'-, got {name!r}")
-    text = value if isinstance(value, str) else fmt.format(value)
+    check_instance("fmt", fmt, str)
+    if not isinstance(value, str) and (isinstance(value, bool) or not isinstance(value, int)):
+        _real("value", value)  # a finite real (an exact int of any size is kept as it is)
+    try:
+        text = value if isinstance(value, str) else fmt.format(value)
+    except OverflowError:  # an int beyond float64 under a float format such as {:.3g}
+        raise ValueError(
+            f"value (an integer of {len(str(value).lstrip('-'))} digits) is beyond float64 for fmt "
+            f"{fmt!r}; pass it as a text"
+        ) from None
     _display(
         {GLUE_PREFIX + "text/plain": text},
         {"scrapbook": {"name": name, "mime_prefix": GLUE_PREFIX}},
@@ -408,7 +455,9 @@ def _comparisons(role: str, items: object) -> list[Compare]:
         return []
     if isinstance(items, Compare):
         return [items]
-    out = list(items)  # type: ignore[call-overload]
+    if isinstance(items, str | bytes | dict) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{role} must be a Compare or a list of them, got {type(items).__name__}")
+    out = list(items)
     for c in out:
         if not isinstance(c, Compare):
             raise TypeError(f"{role} must hold Compare objects, got {type(c).__name__}")
@@ -464,8 +513,9 @@ def check(
     AssertionError
         If the comparisons support no verdict (see the module docstring).
     ValueError, TypeError
-        For a malformed id, kind, source or comparison; for a slip whose source value is
-        within tolerance.
+        For a malformed id, kind, source or comparison; for an empty ``compare``; for a
+        slip (``corrected=``) whose source values all agree within tolerance (nothing to
+        correct).
     """
     if not isinstance(claim_id, str) or not _ID.match(claim_id):
         raise ValueError(f"claim_id must match {_ID.pattern}, got {claim_id!r}")
@@ -476,8 +526,19 @@ def check(
             "source must start with a paper number 000-003 or, for a work beyond the four "
             f"sources, 'lit:<bibliography key>', got {source!r}"
         )
-    if not isinstance(statement, str) or not statement.strip():
+    if not check_instance("statement", statement, str).strip():
         raise ValueError("statement must be a non-empty string")
+    check_instance("equation", equation, (str, int))
+    show = check_instance("show", show, bool)
+    compared = _comparisons("compare", compare)
+    if not compared:
+        raise ValueError("compare must hold at least one Compare: a claim needs a comparison")
+    fixes = _comparisons("corrected", corrected)
+    if fixes and all(c.agrees for c in compared):
+        raise ValueError(
+            f"corrected: {claim_id} is checked as a slip, but every source value agrees "
+            "within tolerance; there is nothing to correct (drop corrected=)"
+        )
     verdict = Verdict(
         claim_id,
         statement.strip(),

@@ -43,7 +43,14 @@ from scipy.special import gammaln
 
 from cheaplib._typing import FloatArray, IntArray
 from cheaplib.nets import Layer, Network
-from cheaplib.validation import MAX_BYTES, check_array, check_budget, check_real
+from cheaplib.validation import (
+    MAX_BYTES,
+    check_array,
+    check_budget,
+    check_finite_result,
+    check_real,
+    refuse_overflow,
+)
 from cheaplib.validation import check_int as _int
 from cheaplib.validation import check_rng as _check_rng
 
@@ -384,11 +391,12 @@ def low_rank_cost(n: int, k: int) -> float:
     TypeError
         If ``n`` or ``k`` is not an integer.
     ValueError
-        Unless ``1 <= k <= n``.
+        Unless ``1 <= k <= n``; if ``n / 2k`` is beyond float64 (``n`` near 1e308).
     """
     n = _int("n", n, 1)
     k = _int("k", k, 1, n)
-    return n / (2 * k)
+    with refuse_overflow("n"):
+        return n / (2 * k)
 
 
 # --- Strassen ----------------------------------------------------------------------------
@@ -508,7 +516,8 @@ def strassen_factors(N: ArrayLike, levels: int | None = None) -> SparseFactors:
     Raises
     ------
     ValueError
-        If ``N`` is not square with a power-of-two size in range, or not finite.
+        If ``N`` is not square with a power-of-two size in range, or not finite, or so
+        large that the Strassen sums overflow.
     """
     N = check_array("N", N, ndim=2)
     if N.shape[0] != N.shape[1]:
@@ -536,6 +545,7 @@ def strassen_factors(N: ArrayLike, levels: int | None = None) -> SparseFactors:
     applied = [*v_stages, sp.csr_array(middle), *w_stages]
     applied[0] = sp.csr_array(applied[0] @ p_in)
     applied[-1] = sp.csr_array(p_in.T @ applied[-1])
+    check_finite_result([f.data for f in applied], "N")
     return applied[::-1]
 
 
@@ -615,18 +625,24 @@ def sparse_break_even(p: float) -> int | None:
     Parameters
     ----------
     p : float
-        Density in :math:`(0, 1]`.
+        Density in :math:`[10^{-18}, 1]`: below it :math:`n^* \\approx 2/p` would not
+        fit a 64-bit integer (and :math:`p^2` underflows for :math:`p < 10^{-154}`).
 
     Returns
     -------
     int or None
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``p`` is not a real number in :math:`[10^{-18}, 1]`.
 
     Examples
     --------
     >>> sparse_break_even(0.01), sparse_break_even(0.5)
     (203, None)
     """
-    p = check_real("p", p, 0.0, 1.0, low_open=True)
+    p = check_real("p", p, 1e-18, 1.0)
     if p >= 0.5:
         return None
     ratio = math.log1p(-2.0 * p) / math.log1p(-(p**2))
@@ -803,14 +819,21 @@ def subset_product_matrix(a: ArrayLike) -> FloatArray:
     numpy.ndarray
         Row ``s`` belongs to the subset :math:`S = \\{h : \\text{bit } h \\text{ of } s\\}`
         (row 0 is :math:`S = \\emptyset`, all ones).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For ``a`` not a finite 2-D array with 1 to 14 rows, or weights so large that a
+        product overflows.
     """
     a = check_array("a", a, ndim=2)
     n = _int("n (rows of a)", a.shape[0], 1, 14)
     check_budget("a", 8 * 2**n * n * a.shape[1], MAX_BYTES)
     bits = ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
     factors = np.where(bits[:, :, None], a[None, :, :], 1.0)
-    out: FloatArray = factors.prod(axis=1)
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: FloatArray = factors.prod(axis=1)
+    return check_finite_result(out, "a")
 
 
 def _multi_indices(n: int, degree: int) -> IntArray:

@@ -51,6 +51,7 @@ from cheaplib.validation import (
     MAX_OPERATIONS,
     check_array,
     check_budget,
+    check_finite_result,
     check_int,
     check_real,
     check_rng,
@@ -134,19 +135,36 @@ def grid_weights(grid: ArrayLike | tuple[ArrayLike, ...]) -> FloatArray:
 def normalize(p: ArrayLike, grid: ArrayLike | tuple[ArrayLike, ...]) -> FloatArray:
     """Scale non-negative values on a grid so that they integrate to one (eq. 12).
 
+    Values whose mass overflows float64 (entries near 1e308) or underflows to 0 are
+    divided by their maximum first, so the result is the density they are proportional
+    to, never zeros or NaN; other values are divided by their mass directly.
+
+    Examples
+    --------
+    >>> x = np.linspace(0.0, 10.0, 6)
+    >>> normalize(np.full(6, 1e308), x)  # the mass, 1e309, overflows: scaled first
+    array([0.1, 0.1, 0.1, 0.1, 0.1, 0.1])
+
     Raises
     ------
     ValueError
-        If ``p`` has negative or non-finite values, the wrong shape, or zero mass.
+        If ``p`` has negative or non-finite values, the wrong shape, or zero mass, or the
+        density itself is beyond float64 (a grid of total width below about 1e-308).
     """
     w = grid_weights(grid)
     arr = check_array("p", p, shape=w.shape)
     if np.any(arr < 0):
         raise ValueError("p must be non-negative")
-    mass = float(np.sum(w * arr))
+    with np.errstate(over="ignore", under="ignore"):
+        mass = float(np.sum(w * arr))
+    top = float(arr.max())
+    if not 0 < mass < np.inf and top > 0:  # the mass overflowed or underflowed: scale first
+        arr = arr / top
+        mass = float(np.sum(w * arr))
     if mass <= 0:
         raise ValueError("p has zero mass on the grid")
-    return arr / mass
+    with np.errstate(over="ignore"):
+        return check_finite_result(arr / mass, "p, grid")
 
 
 def relative_entropy(p: ArrayLike, q: ArrayLike, x: ArrayLike) -> float:
@@ -511,7 +529,8 @@ def fokker_planck(
     Raises
     ------
     ValueError
-        If ``p0`` is not a density, the grid is unsorted, or times are negative/unsorted.
+        If ``p0`` is not a density, the grid is unsorted, times are negative/unsorted, or
+        a time is so large that the matrix exponential overflows.
     """
     xg = check_grid(x)
     p = check_density("p0", p0, grid_weights(xg))
@@ -534,7 +553,7 @@ def fokker_planck(
             p = propagators[dt] @ p
             now = tk
         out[k] = p
-    return out
+    return check_finite_result(out, "t_values")
 
 
 def ou_transition_density(
@@ -554,7 +573,8 @@ def ou_transition_density(
     Raises
     ------
     ValueError
-        If ``t``, ``theta`` or ``diffusivity`` is not positive.
+        If ``t``, ``theta`` or ``diffusivity`` is not positive, or so extreme that the
+        variance underflows (the density would be inf) or overflows.
     """
     t = check_positive("t", t)
     theta = check_positive("theta", theta)
@@ -568,7 +588,13 @@ def ou_transition_density(
     check_budget("x, y", 8.0 * math.prod(shape), MAX_BYTES)
     mean = ya * math.exp(-theta * t)
     var = D / theta * -math.expm1(-2 * theta * t)
-    return np.exp(-((xa - mean) ** 2) / (2 * var)) / math.sqrt(2 * math.pi * var)
+    if not 0 < var < np.inf:
+        raise ValueError(
+            f"t, theta, diffusivity out of range: the variance {var:.3g} is not a positive float64"
+        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.exp(-((xa - mean) ** 2) / (2 * var)) / math.sqrt(2 * math.pi * var)
+    return check_finite_result(out, "t, theta, diffusivity, x, y")
 
 
 # --- stochastic differential equations (eq. 27) -------------------------------------------
@@ -671,6 +697,14 @@ def relative_fisher_information(p: ArrayLike, q: ArrayLike, x: ArrayLike) -> flo
     derivative of :math:`\\ln(p/q)` by second-order centred differences
     (:func:`numpy.gradient`) and the trapezoid rule.
 
+    A density may vanish in its tails (or elsewhere), where :math:`\\ln p` does not exist.
+    Then the equivalent form :math:`I(p\\,|\\,q) = 4\\int q\\,|\\partial_x\\sqrt{p/q}|^2`
+    is evaluated instead (same differences and quadrature, :math:`\\sqrt{p/q} = 0` where
+    :math:`p = 0`): a tail that vanishes smoothly contributes what it should (nothing
+    once it underflows), while a jump of :math:`p` to 0 gives a large value that grows
+    as the grid is refined, as it must (the Fisher information of a discontinuous
+    density is infinite). :math:`q` must be positive wherever :math:`p > 0`.
+
     Examples
     --------
     >>> import numpy as np
@@ -688,10 +722,17 @@ def relative_fisher_information(p: ArrayLike, q: ArrayLike, x: ArrayLike) -> flo
     xg = check_grid(x)
     w = grid_weights(xg)
     p, q = check_density("p", p, w), check_density("q", q, w)
-    if np.any(q <= 0) or np.any(p <= 0):
-        raise ValueError("p and q must be positive on the grid x (the score ln(p/q) is needed)")
-    score = np.gradient(np.log(p) - np.log(q), xg)
-    return float(np.sum(w * p * score**2))
+    support = p > 0
+    if np.any(q[support] <= 0):
+        raise ValueError("q must be positive wherever p > 0 (the score ln(p/q) is needed)")
+    if np.all(support):
+        score = np.gradient(np.log(p) - np.log(q), xg)
+        return float(check_finite_result(np.sum(w * p * score**2), "p, q"))
+    root = np.zeros_like(p)  # sqrt(p/q), 0 where p = 0
+    root[support] = np.sqrt(p[support] / q[support])
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = 4.0 * np.sum(w * q * np.gradient(root, xg) ** 2)
+    return float(check_finite_result(total, "p, q"))
 
 
 def density_quantiles(p: ArrayLike, x: ArrayLike, levels: ArrayLike) -> FloatArray:

@@ -23,7 +23,14 @@ from scipy.linalg import block_diag
 
 from cheaplib.nets import Layer, Network, compose, taylor_coefficients
 from cheaplib.nets import activation as activation_function
-from cheaplib.validation import MAX_BYTES, check_budget, check_int, check_real
+from cheaplib.validation import (
+    MAX_BYTES,
+    check_budget,
+    check_finite_result,
+    check_int,
+    check_real,
+    refuse_overflow,
+)
 
 __all__ = [
     "bit_product_gate",
@@ -78,8 +85,10 @@ def product_gate(lam: float, activation: str = "softplus", shift: float = 0.0) -
     Raises
     ------
     ValueError
-        If ``lam <= 0``, the activation is unknown, or :math:`|\\sigma''(b)|` is too small
-        for the gate to be normalised (the message suggests a shift).
+        If ``lam <= 0``, the activation is unknown, :math:`|\\sigma''(b)|` is too small
+        for the gate to be normalised (the message suggests a shift), or ``lam`` so
+        large or small that the output weights :math:`1/4\\lambda^2\\sigma''(b)`
+        overflow.
     """
     lam = _check_positive("lam", lam)
     shift = _check_shift(shift)
@@ -92,7 +101,10 @@ def product_gate(lam: float, activation: str = "softplus", shift: float = 0.0) -
         )
     W1 = lam * np.array([[1.0, 1.0], [-1.0, -1.0], [1.0, -1.0], [-1.0, 1.0]])
     b1 = np.full(4, float(shift))
-    W2 = np.array([[1.0, 1.0, -1.0, -1.0]]) / (4.0 * lam**2 * curvature)
+    with refuse_overflow("lam"), np.errstate(divide="ignore", over="ignore"):
+        W2 = check_finite_result(
+            np.array([[1.0, 1.0, -1.0, -1.0]]) / (4.0 * lam**2 * curvature), "lam"
+        )
     return Network((Layer(W1, b1), Layer(W2, np.zeros(1))), activation)
 
 
@@ -311,7 +323,7 @@ def shallow_product_network(
         )
     sigma_n = taylor_coefficients(activation, n, at=shift)[n]
     signs = _subset_signs(n)
-    with np.errstate(divide="ignore", over="ignore"):
+    with np.errstate(divide="ignore", over="ignore"), refuse_overflow("lam"):
         w = signs.prod(axis=1) / (2.0**n * math.factorial(n) * sigma_n * lam**n)
     if not np.all(np.isfinite(w)):
         raise ValueError(f"output weights overflow for lam={lam:g}, n={n}; increase lam")
@@ -823,11 +835,16 @@ def beta_for_decimals(D: float, rounding: bool = False) -> float:
     Raises
     ------
     ValueError
-        If ``D <= 0`` or not finite.
+        If ``D <= 0`` or not finite, or so large (about 1e307) that :math:`\\beta`
+        overflows float64.
     """
     D = _check_positive("D", D)
     if not isinstance(rounding, bool | np.bool_):
         raise TypeError(f"rounding must be a bool, got {type(rounding).__name__}")
     scale = 2.0 if rounding else 1.0
     # log(scale * 10^D - 1) without overflow for large D
-    return float(2.0 * (np.log(scale) + D * np.log(10.0) + np.log1p(-(10.0**-D) / scale)))
+    with np.errstate(divide="ignore", over="ignore"):
+        beta = float(2.0 * (np.log(scale) + D * np.log(10.0) + np.log1p(-(10.0**-D) / scale)))
+    if beta == -np.inf:  # D below 1e-17: 10**-D rounds to 1; log(10^D - 1) = log(expm1(D ln 10))
+        beta = float(2.0 * np.log(np.expm1(D * np.log(10.0))))
+    return float(check_finite_result(beta, "D"))

@@ -30,13 +30,15 @@ from cheaplib._typing import FloatArray
 from cheaplib.flows import grid_weights
 from cheaplib.validation import (
     MAX_BYTES,
+    MAX_OPERATIONS,
     check_array,
     check_budget,
+    check_finite_result,
     check_int,
     check_probability_vector,
     check_real,
     check_stochastic_matrix,
-    check_tolerance,
+    refuse_overflow,
 )
 
 __all__ = [
@@ -129,7 +131,7 @@ def dynamical_bayes(
     grid : array_like or tuple of array_like
         The parameter grid (a tuple of axes for several parameters).
     rtol, atol : float
-        Tolerances passed to :func:`scipy.integrate.solve_ivp`.
+        Tolerances passed to :func:`scipy.integrate.solve_ivp`, each in ``(0, 1)``.
 
     Returns
     -------
@@ -151,12 +153,21 @@ def dynamical_bayes(
     ------
     ValueError
         If the prior is not a density, the divergence is negative or has the wrong shape,
-        the grid is unsorted, or ``T_values`` are negative or unsorted.
+        the grid is unsorted, ``T_values`` are negative or unsorted, a tolerance is not in
+        ``(0, 1)``, or the last time needs more than
+        :data:`cheaplib.validation.MAX_OPERATIONS`: an explicit method takes at least
+        :math:`T\\,\\Delta D/6` steps (:math:`\\Delta D` the spread of the divergence,
+        6 about the stability interval of ``DOP853``), each of 12 evaluations.
     """
     pi0, D, w = _prior_and_divergence(prior, divergence, grid)
     T = check_times("T_values", T_values)
-    rtol, atol = check_tolerance("rtol", rtol), check_tolerance("atol", atol)
+    rtol = check_real("rtol", rtol, 0.0, 1.0, low_open=True, high_open=True)
+    atol = check_real("atol", atol, 0.0, 1.0, low_open=True, high_open=True)
     check_budget("T_values", 8.0 * T.size * pi0.size, MAX_BYTES)
+    spread = float(np.max(D) - np.min(D)) if D.size else 0.0
+    check_budget(
+        "T_values", 2.0 * float(T[-1]) * spread * pi0.size, MAX_OPERATIONS, unit="operations"
+    )
     Dw, wf, Df = (w * D).ravel(), w.ravel(), D.ravel()
 
     def rhs(_: float, pi: FloatArray) -> FloatArray:
@@ -168,9 +179,9 @@ def dynamical_bayes(
     sol = solve_ivp(
         rhs, (0.0, float(T[-1])), pi0.ravel(), method="DOP853", t_eval=T, rtol=rtol, atol=atol
     )
-    if not sol.success:  # pragma: no cover - DOP853 on a linear ODE
-        raise RuntimeError(f"solve_ivp failed: {sol.message}")
-    return sol.y.T.reshape((T.size, *pi0.shape))
+    if not sol.success:
+        raise ValueError(f"T_values, rtol, atol: solve_ivp failed ({sol.message})")
+    return check_finite_result(sol.y.T.reshape((T.size, *pi0.shape)), "T_values, rtol, atol")
 
 
 def bernoulli_divergence(theta_star: float, theta: ArrayLike) -> FloatArray:
@@ -202,13 +213,15 @@ def poisson_divergence(lam_star: float, lam: ArrayLike) -> FloatArray:
     Raises
     ------
     ValueError
-        If ``lam_star`` or any ``lam`` is not positive and finite.
+        If ``lam_star`` or any ``lam`` is not positive and finite, or the divergence
+        overflows float64.
     """
     ls = check_positive("lam_star", lam_star)
     la = check_array("lam", lam, min_size=0)
     if np.any(la <= 0):
         raise ValueError("lam must be positive")
-    return rel_entr(ls, la) - ls + la
+    with np.errstate(over="ignore", invalid="ignore"):
+        return check_finite_result(rel_entr(ls, la) - ls + la, "lam_star, lam")
 
 
 def bernoulli_inverse_fisher(theta: ArrayLike) -> FloatArray:
@@ -284,11 +297,15 @@ def normal_mean_divergence(mu_star: float, sigma: float, mu: ArrayLike) -> Float
     Raises
     ------
     ValueError
-        If ``sigma`` is not positive.
+        If ``sigma`` is not positive, or the values are so extreme that the divergence
+        overflows float64.
     """
     s = check_positive("sigma", sigma)
     m = check_real("mu_star", mu_star)
-    return (check_array("mu", mu, min_size=0) - m) ** 2 / (2 * s**2)
+    mu_a = check_array("mu", mu, min_size=0)
+    with refuse_overflow("sigma"), np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        out = (mu_a - m) ** 2 / (2 * s**2)
+    return check_finite_result(out, "mu_star, sigma, mu")
 
 
 def pairings(n: int) -> Iterator[tuple[tuple[int, int], ...]]:
@@ -414,7 +431,8 @@ def normal_mean_posterior(
     Raises
     ------
     ValueError
-        If ``T`` or ``sigma`` is not positive, or the grid is not strictly increasing.
+        If ``T`` or ``sigma`` is not positive, the grid is not strictly increasing, or
+        ``sigma**2 / T`` is beyond float64 (overflows or underflows to 0).
     """
     mu = check_grid(grid, "grid")
     s = check_positive("sigma", sigma)
@@ -425,8 +443,12 @@ def normal_mean_posterior(
     if Ta.ndim > 1:
         raise ValueError(f"T must be a scalar or a 1-D array, got shape {Ta.shape}")
     check_budget("T", 8.0 * Ta.size * mu.size, MAX_BYTES)
-    var = (s**2 / Ta)[..., None] if Ta.ndim else s**2 / float(Ta)
-    return np.exp(-((mu - float(mu_star)) ** 2) / (2 * var)) / np.sqrt(2 * np.pi * var)
+    with refuse_overflow("sigma"), np.errstate(all="ignore"):
+        var = (s**2 / Ta)[..., None] if Ta.ndim else s**2 / float(Ta)
+        out = np.exp(-((mu - float(mu_star)) ** 2) / (2 * var)) / np.sqrt(2 * np.pi * var)
+    if not np.all(var > 0):
+        raise ValueError("sigma, T out of range: the variance sigma**2 / T underflows to 0")
+    return check_finite_result(out, "sigma, T")
 
 
 def normal_posterior_predictive(
@@ -441,7 +463,8 @@ def normal_posterior_predictive(
     Raises
     ------
     ValueError
-        If ``tau`` is negative or ``sigma`` not positive.
+        If ``tau`` is negative or ``sigma`` not positive, or the variance
+        :math:`\\sigma^2(1+\\tau)` is beyond float64.
     """
     s = check_positive("sigma", sigma)
     mu_star = check_real("mu_star", mu_star)
@@ -452,8 +475,12 @@ def normal_posterior_predictive(
         raise ValueError(f"tau must be a scalar or a 1-D array, got shape {ta.shape}")
     yy = check_array("y", y, min_size=0)
     check_budget("tau", 8.0 * ta.size * max(yy.size, 1), MAX_BYTES)
-    var = (s**2 * (1 + ta))[..., None] if ta.ndim else s**2 * (1 + float(ta))
-    return np.exp(-((yy - float(mu_star)) ** 2) / (2 * var)) / np.sqrt(2 * np.pi * var)
+    with refuse_overflow("sigma"), np.errstate(all="ignore"):
+        var = (s**2 * (1 + ta))[..., None] if ta.ndim else s**2 * (1 + float(ta))
+        out = np.exp(-((yy - float(mu_star)) ** 2) / (2 * var)) / np.sqrt(2 * np.pi * var)
+    if not np.all(var > 0):
+        raise ValueError("sigma out of range: the variance sigma**2 (1 + tau) underflows to 0")
+    return check_finite_result(out, "sigma, tau")
 
 
 def running_mean(y: ArrayLike) -> FloatArray:
@@ -464,12 +491,14 @@ def running_mean(y: ArrayLike) -> FloatArray:
     Raises
     ------
     ValueError
-        If ``y`` is empty or not finite.
+        If ``y`` is empty or not finite, or its sums overflow float64.
     """
     arr = check_array("y", y)
     if arr.ndim == 0:
         raise ValueError("y must be an array of observations, got a scalar")
-    return np.cumsum(arr, axis=-1) / np.arange(1, arr.shape[-1] + 1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.cumsum(arr, axis=-1) / np.arange(1, arr.shape[-1] + 1)
+    return check_finite_result(out, "y")
 
 
 def normal_map_trajectory(
@@ -484,7 +513,8 @@ def normal_map_trajectory(
     Raises
     ------
     ValueError
-        If ``sigma`` or ``prior_var`` is not positive, or ``y`` is empty.
+        If ``sigma`` or ``prior_var`` is not positive, ``y`` is empty, or the values are
+        so extreme that the estimate overflows float64.
     """
     s = check_positive("sigma", sigma)
     v0 = check_positive("prior_var", prior_var)
@@ -495,7 +525,9 @@ def normal_map_trajectory(
     zero = np.zeros((*arr.shape[:-1], 1))
     sums = np.concatenate([zero, np.cumsum(arr, axis=-1)], axis=-1)
     n = np.arange(arr.shape[-1] + 1)
-    return (prior_mean / v0 + sums / s**2) / (1 / v0 + n / s**2)
+    with refuse_overflow("sigma, prior_var"), np.errstate(all="ignore"):
+        out = (prior_mean / v0 + sums / s**2) / (1 / v0 + n / s**2)
+    return check_finite_result(out, "y, sigma, prior_mean, prior_var")
 
 
 def bayes_update_matrix(channel: ArrayLike, prior: ArrayLike) -> FloatArray:

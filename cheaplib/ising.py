@@ -53,6 +53,7 @@ from cheaplib.validation import (
     MAX_OPERATIONS,
     check_array,
     check_budget,
+    check_finite_result,
     check_int,
     check_real,
 )
@@ -159,13 +160,21 @@ def ising_energy(spins: ArrayLike, K: float, h: float = 0.0, ndim: int = 2) -> F
     -------
     numpy.ndarray
         Energies, one per configuration.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For spins that are not ±1, a bad ``ndim``, or couplings so large that an energy
+        overflows float64.
     """
     K, h = _real("K", K), _real("h", h)
     ndim = check_int("ndim", ndim, 1, 2)
     s = _spins(spins, ndim)
     axes = tuple(range(s.ndim - ndim, s.ndim))
     mag = s.astype(np.int64).sum(axis=axes)
-    return np.asarray(-K * bond_sum(s, ndim) - h * mag, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = np.asarray(-K * bond_sum(s, ndim) - h * mag, dtype=float)
+    return check_finite_result(out, "K, h")
 
 
 def all_spin_states(n: int) -> IntArray:
@@ -224,7 +233,8 @@ def exact_distribution(
     Raises
     ------
     ValueError
-        If the shape is malformed or has more than :data:`MAX_ENUMERATION_SITES` sites.
+        If the shape is malformed or has more than :data:`MAX_ENUMERATION_SITES` sites,
+        or ``K``, ``h`` are so large that an energy overflows float64.
     """
     shape, n = _enumerable(shape)
     states = all_spin_states(n).reshape(-1, *shape)
@@ -274,7 +284,8 @@ def _log_weights(shape: tuple[int, ...], K: float, h: float) -> tuple[float, Flo
     """``(ln Z, -H(s) for every state)`` of the periodic lattice ``shape``."""
     K, h = _real("K", K), _real("h", h)
     bonds, magnetisation = _bonds_and_magnetisation(shape)
-    log_w = K * bonds + h * magnetisation
+    with np.errstate(over="ignore", invalid="ignore"):
+        log_w = check_finite_result(K * bonds + h * magnetisation, "K, h")
     top = float(log_w.max())  # plain NumPy: scipy's logsumexp costs ~1 ms more on 2^16
     return top + math.log(float(np.exp(log_w - top).sum())), log_w
 
@@ -315,7 +326,7 @@ def exact_partition_function(
     ------
     ValueError
         If the lattice has more than :data:`MAX_ENUMERATION_SITES` spins, a malformed
-        shape, or non-finite couplings.
+        shape, or non-finite couplings (or couplings whose energies overflow float64).
     """
     shape, _ = _enumerable(shape)
     log_z, _ = _log_weights(shape, K, h)
@@ -351,6 +362,12 @@ def partition_function_1d(n: int, K: float, h: float = 0.0, *, log: bool = False
     True
     >>> round(partition_function_1d(10, 1000.0, log=True), 6)  # 10 K + ln 2, no overflow
     10000.693147
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a bad ``n``, ``K`` or ``h``; if :math:`\\ln Z` itself overflows float64
+        (``n |K|`` or ``n |h|`` near 1e308), or :math:`Z` does without ``log=True``.
     """
     n = check_int("n", n, 1)
     K, h = _real("K", K), _real("h", h)
@@ -375,7 +392,7 @@ def partition_function_1d(n: int, K: float, h: float = 0.0, *, log: bool = False
                 tail = math.log(n) + log_delta
             else:
                 tail = math.log(-math.expm1(log_abs_power))
-    log_z = n * (K + log_den) + tail
+    log_z = float(check_finite_result(n * (K + log_den) + tail, "n, K, h"))
     return log_z if log else _exp("ln Z", log_z)
 
 
@@ -403,18 +420,24 @@ def decimate_1d(K: ArrayLike) -> FloatArray | float:
     Returns
     -------
     float or numpy.ndarray
-        :math:`K'`.
+        :math:`K'`; for :math:`|K|` beyond about 9e307 (where :math:`2|K|` overflows)
+        its limit :math:`|K| - \\tfrac12\\ln 2`, exact in float64 there.
 
     Examples
     --------
     >>> K = 0.8
     >>> abs(math.tanh(decimate_1d(K)) - math.tanh(K) ** 2) < 1e-15
     True
+    >>> decimate_1d(1e308)  # no overflow
+    1e+308
     """
     k = _reals("K", K, min_size=0)
     # 0.5 ln cosh 2K, written to avoid overflow for large |K|
-    a = 2.0 * np.abs(k)
-    out = 0.5 * (a + np.log1p(np.exp(-2.0 * a)) - math.log(2.0))
+    with np.errstate(over="ignore", invalid="ignore"):
+        a = 2.0 * np.abs(k)
+        out = 0.5 * (a + np.log1p(np.exp(-2.0 * a)) - math.log(2.0))
+    if not np.all(np.isfinite(a)):  # 2|K| overflowed: ln cosh 2K = 2|K| - ln 2 exactly
+        out = np.where(np.isfinite(a), out, np.abs(k) - 0.5 * math.log(2.0))
     return float(out) if out.ndim == 0 else out
 
 
@@ -548,7 +571,8 @@ def onsager_log_z_per_site(K: float, n_grid: int = 512) -> float:
     Raises
     ------
     ValueError
-        If ``K < 0`` or the grid needs more than :data:`cheaplib.validation.MAX_BYTES`.
+        If ``K < 0`` or the grid needs more than :data:`cheaplib.validation.MAX_BYTES`,
+        or ``K`` is so large (about 4e307) that :math:`\\ln Z/N \\approx 2K` overflows.
 
     Examples
     --------
@@ -570,7 +594,8 @@ def onsager_log_z_per_site(K: float, n_grid: int = 512) -> float:
         log_arg = np.log(math.exp(log_a) - s)
     else:
         log_arg = log_a + np.log1p(-s * math.exp(-log_a))
-    return math.log(2.0) + 0.5 * (_log_sinh(2 * K) + float(np.mean(log_arg)))
+    out = math.log(2.0) + 0.5 * (_log_sinh(2 * K) + float(np.mean(log_arg)))
+    return float(check_finite_result(out, "K"))
 
 
 # --- Monte Carlo ---------------------------------------------------------------------------
@@ -877,7 +902,7 @@ def block_spin_flow(
     """
     L = check_int("L", L, 3)
     b = check_int("b", b, 2)
-    n_levels = check_int("n_levels", n_levels, 0)
+    n_levels = check_int("n_levels", n_levels, 0, L.bit_length())  # b**n_levels <= L
     n_chains = check_int("n_chains", n_chains, 1)
     ks = _reals("K", K, ndim=1)
     if np.any(ks < 0):

@@ -34,8 +34,10 @@ from cheaplib.validation import (
     MAX_OPERATIONS,
     check_array,
     check_budget,
+    check_finite_result,
     check_int,
     check_real,
+    check_size,
     check_tolerance,
 )
 
@@ -231,14 +233,15 @@ def clique_cover_bound(edges: ArrayLike, n: int) -> CliqueCover:
     Raises
     ------
     TypeError, ValueError
-        If the graph has a triangle (not handled) or the edges are malformed.
+        If the graph has a triangle (not handled) or the edges are malformed, or ``n``
+        sites would need more than :data:`cheaplib.validation.MAX_BYTES`.
 
     Examples
     --------
     >>> clique_cover_bound(square_lattice_edges(2, 2), 4)
     CliqueCover(cover_number=4, largest_clique=2, bound=16, triangles=0)
     """
-    n = check_int("n", n, 1)
+    n = check_size("n", n, 1, bytes_per_item=32)  # the sparse adjacency's per-site arrays
     e = _check_edges(edges, n)
     ones = np.ones(len(e))
     A = sp.csr_array((ones, (e[:, 0], e[:, 1])), shape=(n, n))
@@ -282,7 +285,7 @@ def edge_ising_energy(
     ------
     TypeError, ValueError
         For spins that are not a 2-D array of ±1, malformed edges, or couplings and
-        fields that are not finite or do not broadcast.
+        fields that are not finite or do not broadcast (or whose energy overflows).
 
     See Also
     --------
@@ -299,8 +302,9 @@ def edge_ising_energy(
     e = _check_edges(edges, s.shape[1])
     Jv = _per_item("J", J, len(e))
     h = _per_item("field", field, s.shape[1])
-    out: FloatArray = -(s[:, e[:, 0]] * s[:, e[:, 1]]) @ Jv - s @ h
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: FloatArray = -(s[:, e[:, 0]] * s[:, e[:, 1]]) @ Jv - s @ h
+    return check_finite_result(out, "J, field")
 
 
 def ising_edge_tables(
@@ -316,15 +320,16 @@ def ising_edge_tables(
     Raises
     ------
     TypeError, ValueError
-        For malformed edges, non-finite or mis-shaped ``J`` / ``field``, or a site with a
-        non-zero field and no edge.
+        For malformed edges, non-finite or mis-shaped ``J`` / ``field``, a site with a
+        non-zero field and no edge, ``n`` sites over the memory budget, or couplings so
+        large that the tables overflow.
 
     Examples
     --------
     >>> ising_edge_tables([[0, 1]], 2, J=1.0).tolist()  # -s0 s1 at x = 00, 10, 01, 11
     [[-1.0, 1.0, 1.0, -1.0]]
     """
-    n = check_int("n", n, 1)
+    n = check_size("n", n, 1, bytes_per_item=32)  # degrees, fields and their shares
     e = _check_edges(edges, n)
     Jv = _per_item("J", J, len(e))
     h = _per_item("field", field, n)
@@ -338,7 +343,7 @@ def ising_edge_tables(
     out: FloatArray = (
         -Jv[:, None] * (sa * sb)[None, :] - ha[:, None] * sa[None, :] - hb[:, None] * sb[None, :]
     )
-    return out
+    return check_finite_result(out, "J, field")
 
 
 def clique_coefficients(
@@ -607,7 +612,9 @@ def fft_convolve(kernel: ArrayLike, x: ArrayLike) -> Any:
     if v.ndim not in (1, 2) or v.shape[-1] != k.shape[0]:
         raise ValueError(f"x must have shape ({k.shape[0]},) or (m, {k.shape[0]}), got {v.shape}")
     check_budget("x", 16 * 4 * v.size, MAX_BYTES)
-    y = np.fft.ifft(np.fft.fft(k) * np.fft.fft(v, axis=-1), axis=-1)
+    y = check_finite_result(
+        np.fft.ifft(np.fft.fft(k) * np.fft.fft(v, axis=-1), axis=-1), "kernel, x"
+    )
     if np.isrealobj(k) and np.isrealobj(v):
         real: FloatArray = y.real
         return real
@@ -689,10 +696,10 @@ def _per_item(name: str, value: ArrayLike, size: int) -> FloatArray:
     return out
 
 
-def _real_or_complex(name: str, value: ArrayLike) -> Any:
+def _real_or_complex(name: str, value: ArrayLike, min_size: int = 1) -> Any:
     raw = np.asarray(value)
     dtype = np.complex128 if raw.dtype.kind == "c" else np.float64
-    return check_array(name, raw, dtype=dtype)
+    return check_array(name, raw, dtype=dtype, min_size=min_size)
 
 
 def apply_factors(factors: Sequence[Any], x: ArrayLike) -> Any:
@@ -719,8 +726,8 @@ def apply_factors(factors: Sequence[Any], x: ArrayLike) -> Any:
     Raises
     ------
     TypeError, ValueError
-        For an empty or non-matrix factor list, shapes that do not chain, or a
-        non-finite ``x``.
+        For an empty or non-matrix factor list, a factor with a NaN or inf entry, shapes
+        that do not chain, a scalar or non-finite ``x``, or a product that overflows.
 
     Examples
     --------
@@ -732,6 +739,7 @@ def apply_factors(factors: Sequence[Any], x: ArrayLike) -> Any:
     for i, f in enumerate(factors):
         if not (sp.issparse(f) or isinstance(f, np.ndarray)) or len(f.shape) != 2:
             raise TypeError(f"factors[{i}] must be a 2-D array or sparse matrix")
+        _real_or_complex(f"factors[{i}]", f.data if sp.issparse(f) else f, min_size=0)
     for i in range(len(factors) - 1):
         if factors[i].shape[1] != factors[i + 1].shape[0]:
             raise ValueError(
@@ -739,8 +747,8 @@ def apply_factors(factors: Sequence[Any], x: ArrayLike) -> Any:
                 f"{factors[i + 1].shape[0]} rows"
             )
     vec = _real_or_complex("x", x)
-    if vec.shape[0] != factors[-1].shape[1]:
-        raise ValueError(f"x must have {factors[-1].shape[1]} rows, got {vec.shape[0]}")
+    if vec.ndim == 0 or vec.shape[0] != factors[-1].shape[1]:
+        raise ValueError(f"x must have {factors[-1].shape[1]} rows, got shape {vec.shape}")
     for f in reversed(factors):  # the rightmost factor acts first
         vec = f @ vec
-    return vec
+    return check_finite_result(vec, "factors, x")

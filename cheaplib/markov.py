@@ -26,7 +26,7 @@ from numpy.typing import ArrayLike
 
 from cheaplib._numerics import check_column_stochastic, check_distribution
 from cheaplib._typing import FloatArray, IntArray
-from cheaplib.validation import MAX_BYTES, check_budget, check_int, check_real
+from cheaplib.validation import MAX_BYTES, check_budget, check_instance, check_int, check_real
 from cheaplib.validation import check_rng as _check_rng
 
 __all__ = [
@@ -369,11 +369,31 @@ class Hierarchy:
         Column-stochastic :math:`\\mathbf M_1, \\dots, \\mathbf M_n`.
     names : tuple of str
         A name for each level ``0..n``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`markov_chain` for ``p0`` and ``matrices``; if ``names`` is not a
+        sequence of strings with one name per level (``depth + 1``).
     """
 
     p0: FloatArray
     matrices: tuple[FloatArray, ...]
     names: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        p, mats = _chain(self.p0, self.matrices)
+        if isinstance(self.names, str | bytes) or not isinstance(self.names, Sequence):
+            raise TypeError("names must be a sequence of strings, one per level")
+        for name in self.names:
+            check_instance("names", name, str, "a sequence of strings")
+        if len(self.names) != len(mats) + 1:
+            raise ValueError(
+                f"names must hold one name per level ({len(mats) + 1}), got {len(self.names)}"
+            )
+        object.__setattr__(self, "p0", p)
+        object.__setattr__(self, "matrices", tuple(mats))
+        object.__setattr__(self, "names", tuple(self.names))
 
     @property
     def depth(self) -> int:

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from cheaplib._typing import FloatArray
-from cheaplib.validation import check_array, check_int, check_real
+from cheaplib.validation import check_array, check_finite_result, check_int, check_real
 
 __all__ = [
     "ACTIVATIONS",
@@ -151,7 +151,8 @@ def taylor_coefficients(name: str, k_max: int, at: float = 0.0, points: int = 12
         For a non-integer ``k_max`` or ``points`` or a non-real ``at``.
     ValueError
         For an unknown activation, ``k_max`` out of range, a non-finite ``at`` or too
-        few ``points``.
+        few ``points``; for an ``at`` so large that the activation overflows float64 on
+        the circle (``exp`` beyond about 709, ``softplus`` beyond about 700).
 
     Examples
     --------
@@ -170,11 +171,12 @@ def taylor_coefficients(name: str, k_max: int, at: float = 0.0, points: int = 12
             f"orders onto the ones asked for), got {points}"
         )
     theta = 2.0 * np.pi * np.arange(points) / points
-    samples = fn(at + radius * np.exp(1j * theta))
-    coeffs = np.fft.fft(samples) / points
-    k = np.arange(k_max + 1)
-    out: FloatArray = (coeffs[: k_max + 1] / radius**k).real
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        samples = fn(at + radius * np.exp(1j * theta))
+        coeffs = np.fft.fft(samples) / points
+        k = np.arange(k_max + 1)
+        out: FloatArray = (coeffs[: k_max + 1] / radius**k).real
+    return check_finite_result(out, "at")
 
 
 def _cauchy_radius(name: str, at: float) -> float:

@@ -28,7 +28,7 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from cheaplib.validation import check_real
+from cheaplib.validation import MAX_BYTES, check_budget, check_instance, check_int, check_real
 
 if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BOOK_DPI",
+    "MAX_FIGURE_INCHES",
+    "MAX_SUBPLOTS",
     "MIN_TEXT_PX",
     "PHONE_FIGURE_PX",
     "SCREEN_DPI",
@@ -57,6 +59,10 @@ PHONE_FIGURE_PX = 340.0
 """Width in CSS pixels of a figure in the book on a 390 px wide phone (measured: 342)."""
 MIN_TEXT_PX = 9.0
 """Smallest text height, in CSS pixels, that a figure may show on a phone."""
+MAX_FIGURE_INCHES = 100.0
+"""Largest figure width or height, in inches (9,600 CSS pixels): beyond it, a mistake."""
+MAX_SUBPLOTS = 20
+"""Most rows (and most columns) of subplots in one figure."""
 
 STYLE: dict[str, Any] = {
     "figure.facecolor": "white",
@@ -84,14 +90,19 @@ def min_font_size(width: float) -> float:
     Parameters
     ----------
     width : float
-        Figure width in inches (> 0).
+        Figure width in inches, in ``(0, MAX_FIGURE_INCHES]``.
 
     Returns
     -------
     float
         ``MIN_TEXT_PX * 72 * width / PHONE_FIGURE_PX``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a width that is not a finite real in ``(0, MAX_FIGURE_INCHES]``.
     """
-    width = check_real("width", width, 0.0, low_open=True)
+    width = check_real("width", width, 0.0, MAX_FIGURE_INCHES, low_open=True)
     return MIN_TEXT_PX * 72.0 * width / PHONE_FIGURE_PX
 
 
@@ -106,7 +117,13 @@ def enforce_legible_text(fig: Figure) -> int:
     -------
     int
         How many texts were enlarged.
+
+    Raises
+    ------
+    TypeError
+        If ``fig`` is not a :class:`matplotlib.figure.Figure`.
     """
+    check_instance("fig", fig, Figure, "a matplotlib Figure")
     floor = min_font_size(float(fig.get_figwidth()))
     raised = 0
     for text in fig.findobj(match=Text):  # empty tick labels too: the formatter fills them
@@ -129,9 +146,15 @@ def smallest_text_px(fig: Figure) -> float:
     """Height in CSS pixels of the smallest visible text of ``fig`` shown on a phone.
 
     Draws the figure first (ticks and legends exist only once drawn).
+
+    Raises
+    ------
+    TypeError
+        If ``fig`` is not a :class:`matplotlib.figure.Figure`.
     """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    check_instance("fig", fig, Figure, "a matplotlib Figure")
     FigureCanvasAgg(fig).draw()
     sizes = [float(t.get_fontsize()) for t in _texts(fig)]
     if not sizes:
@@ -147,10 +170,16 @@ def figure_bundle(fig: Figure) -> tuple[dict[str, str], dict[str, dict[str, int]
     in CSS pixels, so that the book, JupyterLab and Colab show a :data:`BOOK_DPI` figure at
     its natural size with two device pixels per CSS pixel (a column narrower than that,
     as on a phone, scales it down).
+
+    Raises
+    ------
+    TypeError
+        If ``fig`` is not a :class:`matplotlib.figure.Figure`.
     """
     import base64
     import io
 
+    check_instance("fig", fig, Figure, "a matplotlib Figure")
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight", dpi=fig.dpi)
     png = buf.getvalue()
@@ -201,9 +230,11 @@ def new_figure(
     Parameters
     ----------
     nrows, ncols : int
-        Grid of subplots.
+        Grid of subplots, each in ``1..MAX_SUBPLOTS``.
     width, height : float
-        Size in inches (one inch is 96 CSS pixels at the figure's natural size).
+        Size in inches (one inch is 96 CSS pixels at the figure's natural size), each in
+        ``(0, MAX_FIGURE_INCHES]``; the picture (4 bytes a pixel at ``dpi``) must fit
+        :data:`cheaplib.validation.MAX_BYTES`.
     dpi : float
         Pixels per inch of the PNG: :data:`BOOK_DPI` (2x, sharp on high-density screens)
         by default; :data:`SCREEN_DPI` renders a quarter of the pixels, for a widget
@@ -215,8 +246,18 @@ def new_figure(
     -------
     (BookFigure, axes)
         The figure and an Axes or array of Axes.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a grid, size or dpi out of range (NaN, non-positive, absurdly large).
     """
+    nrows = check_int("nrows", nrows, 1, MAX_SUBPLOTS)
+    ncols = check_int("ncols", ncols, 1, MAX_SUBPLOTS)
+    width = check_real("width", width, 0.0, MAX_FIGURE_INCHES, low_open=True)
+    height = check_real("height", height, 0.0, MAX_FIGURE_INCHES, low_open=True)
     dpi = check_real("dpi", dpi, 24.0, 600.0)
+    check_budget("width, height, dpi", 4.0 * width * height * dpi * dpi, MAX_BYTES)
     with mpl.rc_context(STYLE):  # type: ignore[arg-type]  # rc keys are Literal-typed
         fig = BookFigure(figsize=(width, height), layout="constrained", dpi=dpi)
         axes = fig.subplots(nrows, ncols, **kwargs)
@@ -259,7 +300,9 @@ def draw_network(
     Raises
     ------
     TypeError
-        If ``net`` is not a :class:`~cheaplib.nets.Network` or ``fmt`` is not callable.
+        If ``net`` is not a :class:`~cheaplib.nets.Network`, ``ax`` not a matplotlib
+        Axes, ``input_labels`` not a sequence of strings, ``edge_labels`` not a sequence
+        of mappings, ``show_bias`` not a bool, or ``fmt`` not callable.
     ValueError
         If a layer has more than 12 nodes, or ``input_labels`` has the wrong length.
 
@@ -272,14 +315,27 @@ def draw_network(
     >>> draw_network(net, ax)
     """
     import numpy as np
+    from matplotlib.axes import Axes
     from matplotlib.patches import Circle, Rectangle
 
     from cheaplib.nets import Network
 
     if not isinstance(net, Network):
         raise TypeError(f"net must be a cheaplib.nets.Network, got {type(net).__name__}")
+    check_instance("ax", ax, Axes, "a matplotlib Axes")
     if not callable(fmt):
         raise TypeError(f"fmt must be callable, got {type(fmt).__name__}")
+    check_instance("show_bias", show_bias, bool)
+    if input_labels is not None:
+        if isinstance(input_labels, str) or not isinstance(input_labels, Sequence):
+            raise TypeError("input_labels must be a sequence of strings")
+        for label in input_labels:
+            check_instance("input_labels", label, str, "a sequence of strings")
+    if edge_labels is not None:
+        if isinstance(edge_labels, str) or not isinstance(edge_labels, Sequence):
+            raise TypeError("edge_labels must be a sequence of mappings (out, in) -> text")
+        for layer_labels in edge_labels:
+            check_instance("edge_labels", layer_labels, Mapping, "a sequence of mappings")
     sizes = [net.n_in] + [layer.n_out for layer in net.layers]
     if max(sizes) > 12:
         raise ValueError("net is too wide: draw_network draws at most 12 nodes per layer")

@@ -35,11 +35,15 @@ from cheaplib.gates import generic_shift
 from cheaplib.nets import ACTIVATIONS, Layer, Network, taylor_coefficients
 from cheaplib.validation import (
     MAX_BYTES,
+    MAX_INTEGER_BITS,
     check_array,
     check_budget,
     check_choice,
+    check_finite_result,
     check_int,
     check_real,
+    log2_binomial,
+    refuse_overflow,
 )
 
 __all__ = [
@@ -70,7 +74,9 @@ def polynomial_terms(n: int, d: int) -> int:
     TypeError
         If ``n`` or ``d`` is not an integer.
     ValueError
-        If either is negative.
+        If either is negative, or the count has more than
+        :data:`cheaplib.validation.MAX_INTEGER_BITS` bits (about 20,000 digits; checked
+        before computing it, whose time grows with its size).
 
     Examples
     --------
@@ -78,6 +84,7 @@ def polynomial_terms(n: int, d: int) -> int:
     6
     """
     n, d = check_int("n", n, 0), check_int("d", d, 0)
+    check_budget("n, d", log2_binomial(n + d, d), MAX_INTEGER_BITS, unit="bits")
     return math.comb(n + d, d)
 
 
@@ -124,7 +131,7 @@ def polynomial_value(terms: Mapping[tuple[int, ...], float], X: ArrayLike) -> Fl
     ------
     TypeError, ValueError
         If ``X`` is not a finite 2-D array, or ``terms`` is malformed (see
-        :func:`polynomial_network`).
+        :func:`polynomial_network`), or the value overflows float64.
 
     Examples
     --------
@@ -134,9 +141,10 @@ def polynomial_value(terms: Mapping[tuple[int, ...], float], X: ArrayLike) -> Fl
     Xa = check_array("X", X, ndim=2)
     merged, constant = _check_terms(terms, Xa.shape[1])
     out = np.full(Xa.shape[0], constant)
-    for key, coef in merged.items():
-        out += coef * np.prod(Xa[:, list(key)], axis=1)
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        for key, coef in merged.items():
+            out += coef * np.prod(Xa[:, list(key)], axis=1)
+    return check_finite_result(out, "terms, X")
 
 
 def _check_terms(
@@ -319,8 +327,10 @@ def polynomial_network(
     lanes = np.eye(n)  # lane values as linear maps of the current layer's outputs
     index: dict[Lane, int] = {(i,): i for i in range(n)}
     layers = []
-    product_w = np.array([1.0, 1.0, -1.0, -1.0]) / (4.0 * lam**2 * curvature)
-    copy_w = np.array([1.0, -1.0]) / (2.0 * lam * slope)
+    with refuse_overflow("lam"), np.errstate(divide="ignore", over="ignore"):
+        product_w = np.array([1.0, 1.0, -1.0, -1.0]) / (4.0 * lam**2 * curvature)
+        copy_w = np.array([1.0, -1.0]) / (2.0 * lam * slope)
+    check_finite_result((product_w, copy_w), "lam")
     for gates in plan:
         rows, outputs = [], []
         new_index: dict[Lane, int] = {}
@@ -483,7 +493,8 @@ def factored_phi4_network(
     W1[rows, bond[:, None]] = -lam * sign
     b1 = np.full(width1, b)
     # readouts of layer 1 as affine maps of its outputs h: value = R h + r0
-    sq = 1.0 / (lam**2 * curvature)  # weight of each neuron in a square readout
+    with refuse_overflow("lam"):
+        sq = 1.0 / (lam**2 * curvature)  # weight of each neuron in a square readout
     R_site = np.zeros((n, width1))
     R_site[site[:, None], 2 * site[:, None] + np.arange(2)] = sq
     r_site = -2.0 * s0 * sq
@@ -496,6 +507,7 @@ def factored_phi4_network(
     # output: sum_i g z_i^2 - n a^2 / (4 g) + Q
     w_out = np.concatenate([np.full(2 * n, gf * sq), sign / (2 * lam * slope)])
     b_out = n * (-2.0 * s0 * gf * sq) - n * a * a / (4.0 * gf)
+    check_finite_result((W1, W2, b2, w_out, b_out), "lam, m2, g")
     layers = (Layer(W1, b1), Layer(W2, b2), Layer(w_out[None, :], np.array([b_out])))
     return Network(layers, str(activation))
 
@@ -557,7 +569,8 @@ def factored_phi4_error_coefficient(
     z = Xa**2 + m2f / (4.0 * gf)
     d = np.diff(Xa, axis=1)
     Q = 0.5 * (d**2).sum(axis=1)
-    out: FloatArray = (
-        C2 * (gf * (z**4 + 2.0 * z * Xa**4).sum(axis=1) + 0.5 * (d**4).sum(axis=1)) + C3 * Q**3
-    )
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        out: FloatArray = (
+            C2 * (gf * (z**4 + 2.0 * z * Xa**4).sum(axis=1) + 0.5 * (d**4).sum(axis=1)) + C3 * Q**3
+        )
+    return check_finite_result(out, "X, m2, g")

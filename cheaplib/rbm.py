@@ -49,6 +49,7 @@ from cheaplib.validation import (
     MAX_BYTES,
     check_array,
     check_budget,
+    check_finite_result,
     check_int,
     check_probability_vector,
     check_real,
@@ -56,6 +57,7 @@ from cheaplib.validation import (
 )
 
 __all__ = [
+    "MAX_ENERGY",
     "MAX_HIDDEN",
     "MAX_VISIBLE",
     "RBM",
@@ -82,6 +84,9 @@ MAX_VISIBLE = 16
 MAX_HIDDEN = 8
 #: Hard ceiling on either layer, whatever budget a caller asks for.
 _CEILING = 24
+#: Largest possible :math:`|E(v, h)|` (the sum of the parameters' magnitudes) an RBM may
+#: have: the exact sums over states stay finite in float64 below it.
+MAX_ENERGY = 1e300
 
 
 def _log2cosh(x: FloatArray) -> FloatArray:
@@ -130,6 +135,13 @@ class RBM:
         hidden units by default (raise them knowingly; the visible layer is enumerated,
         ``2**N`` states, the hidden layer only by :func:`hidden_distribution`).
 
+    Raises
+    ------
+    TypeError, ValueError
+        For non-finite or mis-shaped parameters, layers over the budget, or parameters
+        whose energy :math:`|E| \\le \\sum|W| + \\sum|a| + \\sum|c|` may exceed
+        :data:`MAX_ENERGY` (1e300: beyond it the exact sums overflow float64).
+
     Examples
     --------
     >>> m = RBM([[0.5, 0.5]], [0.0, 0.0], [0.0])
@@ -163,6 +175,13 @@ class RBM:
             )
         a = check_array("visible_bias", self.visible_bias, shape=(n,))
         c = check_array("hidden_bias", self.hidden_bias, shape=(m,))
+        with np.errstate(over="ignore"):
+            bound = float(np.abs(w).sum() + np.abs(a).sum() + np.abs(c).sum())
+        if not bound <= MAX_ENERGY:
+            raise ValueError(
+                f"weights, visible_bias, hidden_bias: the energy can reach {bound:.3g}, over "
+                f"MAX_ENERGY = {MAX_ENERGY:.0e} (the exact sums would overflow float64)"
+            )
         for name, arr in (("weights", w), ("visible_bias", a), ("hidden_bias", c)):
             arr = np.array(arr, dtype=float)
             arr.setflags(write=False)
@@ -427,9 +446,15 @@ def bond_coupling(w: ArrayLike) -> FloatArray | float:
     --------
     >>> round(float(bond_coupling(0.0)), 12)
     0.0
+    >>> bond_coupling(1e308)  # 2w overflows; K = |w| - ln(2)/2 exactly in float64
+    1e+308
     """
     w = check_array("w", w, min_size=1)
-    out = 0.5 * (_log2cosh(2.0 * w) - math.log(2.0))
+    with np.errstate(over="ignore", invalid="ignore"):
+        x = 2.0 * w
+        out = 0.5 * (_log2cosh(x) - math.log(2.0))
+    if not np.all(np.isfinite(x)):  # |w| beyond 9e307: ln cosh 2w = 2|w| - ln 2 exactly
+        out = np.where(np.isfinite(x), out, np.abs(w) - 0.5 * math.log(2.0))
     return float(out) if out.ndim == 0 else out
 
 
@@ -493,12 +518,19 @@ def ising_distribution(n: int, edges: ArrayLike, K: float) -> FloatArray:
     >>> p = ising_distribution(2, [[0, 1]], 1.0)
     >>> round(float(p[0] / p[1]), 6) == round(math.exp(2.0), 6)
     True
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a bad ``n`` or ``edges``, a non-finite ``K``, or ``|K|`` times the number of
+        bonds beyond float64 (the log-weights would overflow; computed stably below).
     """
     n = check_int("n", n, 1, MAX_VISIBLE)
     e = _edges("edges", edges, n)
     K = check_real("K", K)
     s = spin_states(n)
-    log_w = K * (s[:, e[:, 0]] * s[:, e[:, 1]]).sum(axis=1)
+    with np.errstate(over="ignore", invalid="ignore"):
+        log_w = check_finite_result(K * (s[:, e[:, 0]] * s[:, e[:, 1]]).sum(axis=1), "K")
     return np.exp(log_w - logsumexp(log_w))
 
 

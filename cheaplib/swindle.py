@@ -37,7 +37,13 @@ from scipy import stats
 
 from cheaplib._typing import FloatArray, IntArray
 from cheaplib.nets import Layer, Network, softmax_posterior
-from cheaplib.validation import MAX_BYTES, check_array, check_budget, check_probability_vector
+from cheaplib.validation import (
+    MAX_BYTES,
+    check_array,
+    check_budget,
+    check_finite_result,
+    check_probability_vector,
+)
 from cheaplib.validation import check_int as _int
 from cheaplib.validation import check_rng as _check_rng
 
@@ -114,8 +120,8 @@ def decimal_digits(base: int, exponent: int, *, verify: bool = False) -> int:
     >>> decimal_digits(10, 3)
     4
     """
-    base = _int("base", base, 2)
-    exponent = _int("exponent", exponent, 0)
+    base = _int("base", base, 2, 10**1000)  # exact: any size Decimal's log10 handles
+    exponent = _int("exponent", exponent, 0, 10**1000)
     if not isinstance(verify, (bool, np.bool_)):
         raise TypeError(f"verify must be a bool, got {type(verify).__name__}")
     if exponent == 0:
@@ -371,15 +377,17 @@ def quadratic_features(x: ArrayLike) -> FloatArray:
     Raises
     ------
     ValueError
-        If ``x`` is not 1-D or 2-D, or not finite.
+        If ``x`` is not 1-D or 2-D, or not finite, or so large (about 1e154) that
+        :math:`|x|^2` overflows float64.
     """
     X = check_array("x", x)
     if X.ndim == 1:
         X = X[:, None]
     if X.ndim != 2:
         raise ValueError(f"x must have shape (m, d) or (m,), got {X.shape}")
-    out: FloatArray = np.hstack([X, np.sum(X**2, axis=1, keepdims=True)])
-    return out
+    with np.errstate(over="ignore"):
+        out: FloatArray = np.hstack([X, np.sum(X**2, axis=1, keepdims=True)])
+    return check_finite_result(out, "x")
 
 
 def centered(v: ArrayLike) -> FloatArray:
@@ -388,19 +396,31 @@ def centered(v: ArrayLike) -> FloatArray:
     The softmax of eq. (8) does not change when the same number is added to every class,
     so biases and :math:`\\mu` are compared after this projection.
 
+    Values near 1e308, whose sum overflows, are averaged after scaling by their largest
+    magnitude.
+
     Raises
     ------
     ValueError, TypeError
-        If ``v`` is not a finite real array.
+        If ``v`` is not a finite real array, or a centred value itself overflows float64
+        (entries of both signs near 1e308).
 
     Examples
     --------
     >>> centered([1.0, 2.0, 6.0])
     array([-2., -1.,  3.])
+    >>> centered([1e308, 1e308])  # the sum overflows; the mean does not
+    array([0., 0.])
     """
     a = check_array("v", v)
-    out: FloatArray = a - a.mean(axis=-1, keepdims=True)
-    return out
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean = a.mean(axis=-1, keepdims=True)
+        if not np.all(np.isfinite(mean)):  # the sum overflowed: scale first
+            top = np.abs(a).max(axis=-1, keepdims=True)
+            scaled = (a / np.where(top > 0, top, 1.0)).mean(axis=-1, keepdims=True) * top
+            mean = np.where(np.isfinite(mean), mean, scaled)
+        out: FloatArray = a - mean
+    return check_finite_result(out, "v")
 
 
 @dataclass(frozen=True)

@@ -211,7 +211,7 @@ def test_out_of_range_and_structural_errors_name_the_argument():
         (flows.heat_flow, {"p0": XP, "x": XP, "t_values": [-0.1]}, "t_values"),
         (flows.w2_potential_gradient, {"eta": P, "p": P, "x": X}, "eta"),
         (flows.w2_potential_gradient, {"eta": ETA, "p": np.where(X > 0, 2 * P, 0), "x": X}, "p"),
-        (flows.relative_fisher_information, {"p": np.where(X > 0, 2 * P, 0), "q": Q, "x": X}, "p"),
+        (flows.relative_fisher_information, {"p": P, "q": np.where(X > 0, 2 * Q, 0), "x": X}, "q"),
         (flows.density_quantiles, {"p": P, "x": X, "levels": [0.0, 0.5]}, "levels"),
         (flows.density_quantiles, {"p": P, "x": X, "levels": [0.5, 1.2]}, "levels"),
         (flows.jko_step, {**GOOD[flows.jko_step], "particles": PARTICLES[::-1]}, "particles"),
