@@ -196,12 +196,8 @@ def bench_reader() -> str:
     """Per page of the built book: time until its maths is typeset, phone width, wide blocks."""
     from tools.reader_metrics import HEADER, PHONE, TYPESET_BUDGET_S, measure, rows
 
-    html = ROOT / "_build" / "html"
     with tempfile.TemporaryDirectory() as out:
-        if not (html / "index.html").exists():  # build the book once, into a scratch folder
-            jb = str(Path(sys.executable).parent / "jupyter-book")
-            _timed([jb, "build", ".", "--path-output", out])
-            html = Path(out) / "_build" / "html"
+        html = _built_html(out)
         body = rows(measure(html))
     return (
         "## The book in a browser (headless Chromium, offline)\n\n"
@@ -216,10 +212,59 @@ def bench_reader() -> str:
     )
 
 
+STATIC_SWAP_MS = 150.0
+
+
+def _built_html(out: str) -> Path:
+    """The built HTML book: `_build/html` when there, else a build into ``out``."""
+    html = ROOT / "_build" / "html"
+    if not (html / "index.html").exists():
+        jb = str(Path(sys.executable).parent / "jupyter-book")
+        _timed([jb, "build", ".", "--path-output", out])
+        html = Path(out) / "_build" / "html"
+    return html
+
+
+def bench_static() -> str:
+    """Each chapter's kernel-free widget: time from a control's move to the new picture."""
+    from tools.reader_metrics import measure_static_swaps
+
+    with tempfile.TemporaryDirectory() as out:
+        results = measure_static_swaps(_built_html(out))
+    rows = []
+    worst = 0.0
+    for r in results:
+        t = r["times"]
+        if not t:
+            rows.append([r["page"], "0", "", "", "**no swap seen**"])
+            worst = float("inf")
+            continue
+        med = statistics.median(t)
+        worst = max(worst, med)
+        rows.append(
+            [
+                r["page"],
+                str(len(t)),
+                f"{med:.0f} ms",
+                f"{max(t):.0f} ms",
+                verdict(med < STATIC_SWAP_MS),
+            ]  # fmt: skip
+        )
+    return (
+        "## Static widgets in the built book (no kernel)\n\n"
+        + table(["page", "moves", "median", "worst", f"median < {STATIC_SWAP_MS:.0f} ms"], rows)
+        + "\n\nFrom a move of the first control (the event a key press sends) to the first "
+        "frame that shows the new state's picture decoded, served from 127.0.0.1 in headless "
+        f"Chromium. Target: median under {STATIC_SWAP_MS:.0f} ms — "
+        f"{verdict(worst < STATIC_SWAP_MS)}."
+    )
+
+
 SECTIONS = {
     "notebooks": bench_notebooks,
     "tests": bench_tests,
     "widgets": bench_widgets,
+    "static": bench_static,
     "kernels": bench_kernels,
     "reader": bench_reader,
 }

@@ -159,6 +159,76 @@ def measure(html: Path, pages: list[str] | None = None, repeat: int = 3) -> list
     return results
 
 
+# Time from a change of a static control to the frame that shows the new state's picture,
+# decoded: resolves with milliseconds, or -1 when it never shows within 10 s.  The change
+# is what a key press does: the first control moves one position on and fires ``input``
+# (``change`` for a select).
+STATIC_SWAP = """([el, key]) => {
+  const img = el.querySelector('img.cheap-static-figure');
+  const done = () => (el.getAttribute('data-state') === key && img.complete
+    && img.naturalWidth > 0) || el.getAttribute('data-error') === key;
+  const c = el.querySelector('[data-control]');
+  const t0 = performance.now();
+  const shown = new Promise(resolve => {
+    const frame = () => {
+      if (done()) { resolve(performance.now() - t0); return; }
+      if (performance.now() - t0 > 10000) { resolve(-1); return; }
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+  if (c.tagName === 'SELECT') {
+    c.selectedIndex += 1;
+    c.dispatchEvent(new Event('change'));
+  } else {
+    c.value = String(parseInt(c.value, 10) + 1);
+    c.dispatchEvent(new Event('input'));
+  }
+  return shown;
+}"""
+
+
+def measure_static_swaps(html: Path, steps: int = 8) -> list[dict]:
+    """Per chapter, the static widget's swap time (ms) over ``steps`` moves of its first control."""
+    from playwright.sync_api import sync_playwright
+
+    chapters = [p for p in toc_pages() if p.startswith("chapters/")]
+    results = []
+    with serve(html) as base, sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            for name in chapters:
+                ctx = browser.new_context(viewport={"width": DESKTOP[0], "height": DESKTOP[1]})
+                ctx.route("**/*", OfflineRoute())
+                page = ctx.new_page()
+                page.goto(f"{base}/{name}.html", wait_until="load")
+                root = page.locator(".cheap-static").first
+                root.scroll_into_view_if_needed()
+                handle = root.element_handle()
+                page.wait_for_function("el => el.hasAttribute('data-state')", arg=handle)
+                times = []
+                for _ in range(steps):
+                    values = root.evaluate(
+                        "el => Array.from(el.querySelectorAll('[data-control]'), e => e.value)"
+                    )
+                    top = root.evaluate(
+                        "el => { const c = el.querySelector('[data-control]');"
+                        " return c.tagName === 'SELECT' ? c.options.length - 1 : +c.max; }"
+                    )
+                    idx = [int(v) for v in values]
+                    if idx[0] >= top:
+                        break
+                    key = "-".join(str(v) for v in [idx[0] + 1, *idx[1:]])
+                    ms = page.evaluate(STATIC_SWAP, [handle, key])
+                    if ms >= 0:
+                        times.append(ms)
+                ctx.close()
+                results.append({"page": name, "times": times})
+        finally:
+            browser.close()
+    return results
+
+
 HEADER = [
     "page",
     "maths typeset (median)",
