@@ -4,6 +4,8 @@ Chapter modules declare their widgets as ``cheaplib.widgets.WidgetSpec``; this t
 them all, so a new widget is covered without editing it.
 """
 
+import re
+
 import numpy as np
 import pytest
 from matplotlib.collections import Collection
@@ -134,7 +136,6 @@ def _pngs(spec, order):
     import cheaplib.widgets as W
 
     W._LAYOUTS.clear()
-    W._RENDERERS.clear()
     out = {}
     for values in order:
         try:
@@ -204,12 +205,24 @@ def test_static_figure_carries_a_machine_independent_manifest(name):
 
     spec = SPECS[name]
     fig = static_figure(spec)
-    # a BookFigure publishes the manifest beside its PNG; another figure through its bundle
-    bundle = getattr(fig, "extra_data", None) or fig._repr_mimebundle_(include=None, exclude=None)
+    bundle = fig.extra_data  # a BookFigure publishes it beside its PNG
     assert set(bundle) == {STATIC_MIME}
     manifest = json.loads(bundle[STATIC_MIME])
     assert manifest == static_manifest(spec) and manifest["widget"] == name
     assert len(bundle[STATIC_MIME]) < 4000, "the manifest holds no pictures"
+
+
+def test_static_figure_needs_a_book_figure():
+    from matplotlib.figure import Figure
+
+    def render(a):
+        fig = Figure()
+        fig.add_subplot().plot([0, a])
+        return fig, f"a = {a}"
+
+    spec = WidgetSpec("plain", "plain", (Slider("a", "a", 0, 1, 0.5, 0.5),), render)
+    with pytest.raises(TypeError, match="BookFigure"):
+        static_figure(spec)
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
@@ -240,3 +253,249 @@ def test_updates_in_a_kernel_are_merged_latest_wins():
     assert seen == [5, 6]
     throttled()  # outside a loop: at once
     assert seen == [5, 6, 6]
+
+
+# --- input validation of the framework -----------------------------------------------------
+
+
+@pytest.mark.parametrize("arg", ["low", "high", "step", "default"])
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_slider_refuses_non_finite_numbers(arg, bad):
+    kwargs = {"low": 0.0, "high": 1.0, "step": 0.1, "default": 0.5} | {arg: bad}
+    with pytest.raises(ValueError, match=f"slider 'a': {arg} must be finite"):
+        Slider("a", "a", **kwargs)
+
+
+@pytest.mark.parametrize("arg", ["low", "high", "step", "default"])
+def test_slider_refuses_non_numbers(arg):
+    kwargs = {"low": 0.0, "high": 1.0, "step": 0.1, "default": 0.5} | {arg: "1"}
+    with pytest.raises(TypeError, match=f"slider 'a': {arg} must be a real number"):
+        Slider("a", "a", **kwargs)
+
+
+@pytest.mark.parametrize("step", [1e-12, 1e-300, 5e-324])
+def test_slider_refuses_a_step_too_fine_without_listing_positions(step):
+    # 1e12 or more positions: listing them would take terabytes, so they are counted
+    with pytest.raises(ValueError, match="slider 'a': step .* positions"):
+        Slider("a", "a", 0.0, 1.0, step, 0.5)
+    with pytest.raises(ValueError, match="slider 'l': step .* positions"):
+        Slider("l", "l", 1e-3, 1e3, step, 1.0, log=True)
+
+
+def test_a_fine_slider_lists_at_most_200_positions_ends_kept():
+    from cheaplib.widgets import MAX_SLIDER_POSITIONS
+
+    fine = Slider("a", "a", 0.0, 1.0, 1.0 / (MAX_SLIDER_POSITIONS - 1), 0.5)
+    assert fine.count == MAX_SLIDER_POSITIONS
+    vals = fine.values()
+    assert len(vals) == 200 and vals[0] == 0.0 and vals[-1] == pytest.approx(1.0)
+    assert np.all(np.diff(vals) > 0)
+    ints = Slider("n", "n", 0, 999, 1, 3).values()
+    assert len(ints) == 200 and ints[0] == 0 and ints[-1] == 999
+    assert all(isinstance(v, int) for v in ints)
+    logs = Slider("l", "l", 1e-3, 1e3, 0.01, 1.0, log=True).values()
+    assert len(logs) == 200 and logs[0] == pytest.approx(1e-3) and logs[-1] == pytest.approx(1e3)
+
+
+def test_slider_range_and_names_are_checked():
+    with pytest.raises(ValueError, match="low must be < high"):
+        Slider("a", "a", 1, 1, 0.1, 1)
+    with pytest.raises(ValueError, match="step must be positive"):
+        Slider("a", "a", 0, 1, 0, 0.5)
+    with pytest.raises(TypeError, match="slider name"):
+        Slider("not a name", "a", 0, 1, 0.1, 0.5)
+    with pytest.raises(TypeError, match="label"):
+        Slider("a", None, 0, 1, 0.1, 0.5)
+    with pytest.raises(TypeError, match="log must be a bool"):
+        Slider("a", "a", 0.1, 1, 0.1, 0.5, log="yes")
+
+
+@pytest.mark.parametrize("options", [(), []])
+def test_dropdown_refuses_no_options(options):
+    with pytest.raises(ValueError, match="dropdown 'd': options must not be empty"):
+        Dropdown("d", "d", options, "x")
+
+
+@pytest.mark.parametrize(
+    ("options", "default"), [(("x", 1), "x"), ((None,), None), (("x", b"y"), "x")]
+)
+def test_dropdown_refuses_options_that_are_not_str(options, default):
+    with pytest.raises(TypeError, match="dropdown 'd': options must be str"):
+        Dropdown("d", "d", options, default)
+
+
+def test_dropdown_refuses_a_string_repeats_and_a_bad_default():
+    with pytest.raises(TypeError, match="options must be a sequence of str"):
+        Dropdown("d", "d", "xyz", "x")
+    with pytest.raises(ValueError, match="repeat"):
+        Dropdown("d", "d", ("x", "x"), "x")
+    with pytest.raises(TypeError, match="default must be a str"):
+        Dropdown("d", "d", ("1", "2"), 1)
+    listed = Dropdown("d", "d", ["x", "y"], "y")  # a list is kept as a tuple
+    assert listed.options == ("x", "y") and hash(listed)
+
+
+def test_widget_spec_refuses_a_render_that_is_not_callable():
+    s = Slider("a", "a", 0, 1, 0.1, 0.5)
+    with pytest.raises(TypeError, match="render must be callable"):
+        WidgetSpec("w", "w", (s,), "render_me")
+    with pytest.raises(TypeError, match="view must be callable"):
+        WidgetSpec("w", "w", (s,), lambda **kw: None, view=3)
+
+
+@pytest.mark.parametrize(
+    "controls",
+    [
+        (Slider("a", "a", 0, 1, 0.1, 0.5), {"name": "b"}),
+        ("a",),
+        Slider("a", "a", 0, 1, 0.1, 0.5),
+        "ab",
+        None,
+    ],
+)
+def test_widget_spec_refuses_controls_that_are_not_sliders_or_dropdowns(controls):
+    with pytest.raises(TypeError, match="controls must be"):
+        WidgetSpec("w", "w", controls, lambda **kw: None)
+
+
+def test_widget_spec_needs_a_control():
+    with pytest.raises(ValueError, match="controls is empty"):
+        WidgetSpec("w", "w", (), lambda **kw: None)
+
+
+def test_build_checks_its_arguments():
+    spec = next(iter(SPECS.values()))
+    with pytest.raises(TypeError, match="spec must be a WidgetSpec"):
+        build("swindle")
+    with pytest.raises(ValueError, match="cache_size"):
+        build(spec, cache_size=-1)
+    with pytest.raises(TypeError, match="cache_size"):
+        build(spec, cache_size=1.5)
+
+
+# --- cheap redraws: one figure updated in place, pictures cached per state ------------------
+
+
+def test_every_book_widget_updates_one_figure_in_place():
+    missing = sorted(name for name, spec in SPECS.items() if spec.view is None)
+    assert not missing, f"widgets that build a new figure per update: {missing}"
+
+
+def _walk(spec, count=12, seed=3):
+    """The default, every extreme, random static states, and the default again."""
+    from cheaplib.widgets import state_values, static_states
+
+    rng = np.random.default_rng(seed)
+    _, states = static_states(spec)
+    picks = rng.choice(len(states), size=min(count, len(states)), replace=False)
+    walk = [spec.defaults, *extreme_settings(spec)]
+    walk += [state_values(spec, states[int(i)]) for i in picks]
+    return [*walk, spec.defaults]
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_a_kept_view_draws_what_a_fresh_render_draws(name):
+    # The live widget keeps one view; the static book renders each state afresh.  Same
+    # bytes after any sequence of states (whatever the view showed before).
+    from cheaplib.widgets import widget_png
+
+    spec = SPECS[name]
+    view = spec.view()
+    for values in _walk(spec):
+        try:
+            fig, summary = spec.render(**values)
+        except ValueError as exc:
+            with pytest.raises(ValueError, match=re.escape(str(exc))):
+                view.update(**values)
+            continue
+        assert view.update(**values) == summary
+        assert widget_png(spec, view.figure) == widget_png(spec, fig), f"{values}"
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_the_live_widget_shows_the_render_of_its_state(name):
+    from cheaplib.widgets import widget_png
+
+    spec = SPECS[name]
+    box = build(spec)
+    main = next(w for w in box.children if "cheap-widget-main" in w._dom_classes)
+    summary = next(w for w in box.children if "cheap-widget-summary" in w._dom_classes)
+    image = next(w for w in box.children if "cheap-widget-figure" in w._dom_classes)
+    for value in spec.controls[0].values()[:3]:
+        main.value = value
+        values = spec.defaults | {spec.controls[0].name: value}
+        fig, text = spec.render(**values)
+        assert summary.value == text
+        assert bytes(image.value) == widget_png(spec, fig)
+
+
+def test_a_state_seen_before_is_not_drawn_again():
+    from cheaplib.plotting import new_figure
+
+    calls = []
+
+    class View:
+        def __init__(self):
+            self.figure, self.ax = new_figure(width=2.0, height=1.5)
+            (self.line,) = self.ax.plot([0, 1], [0, 0])
+            self.ax.set_ylim(0, 1)
+
+        def update(self, a):
+            calls.append(a)
+            self.line.set_ydata([0, a])
+            return f"a = {a}"
+
+    def render(a):
+        view = View()
+        return view.figure, view.update(a)
+
+    spec = WidgetSpec("toy", "toy", (Slider("a", "a", 0.0, 1.0, 0.1, 0.5),), render, View)
+    box = build(spec, cache_size=2)
+    main, drawer = box.children[1], box._cheap_drawer
+    calls.clear()
+    for value in (0.6, 0.5, 0.6, 0.30000000000000004, 0.3, 0.5):
+        main.value = value
+    # 0.6 and 0.5 are cached; 0.3 from a browser is the slider's position 0.3 (the
+    # default 0.5 stands for its own); then 0.5 was pushed out of a cache of two
+    p = spec.controls[0].values()
+    assert calls == [p[6], p[3], 0.5], calls
+    assert drawer.hits == 2
+    cold = build(spec, cache_size=0)
+    calls.clear()
+    for value in (0.6, 0.5, 0.6):
+        cold.children[1].value = value
+    assert calls == [p[6], 0.5, p[6]]
+
+
+def test_values_from_a_browser_snap_to_the_controls_positions():
+    from cheaplib.widgets import canonical_values
+
+    spec = WidgetSpec(
+        "toy",
+        "toy",
+        (Slider("a", "a", 0.0, 2.0, 0.25, 1.0), Dropdown("b", "b", ("x", "y"), "x")),
+        lambda **kw: None,
+    )
+    assert canonical_values(spec, {"a": 0.7500000000000001, "b": "y"}) == {"a": 0.75, "b": "y"}
+    assert canonical_values(spec, {"a": 0.8, "b": "x"})["a"] == 0.8  # between positions
+
+
+def test_png_encoding_round_trips_and_composites_over_white():
+    import io
+
+    from PIL import Image
+
+    from cheaplib.plotting import new_figure
+    from cheaplib.widgets import png_bytes
+
+    rgba = np.random.default_rng(0).integers(0, 256, size=(7, 11, 4), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(png_bytes(rgba[..., :3]))))
+    np.testing.assert_array_equal(decoded, rgba[..., :3])
+    with pytest.raises(ValueError, match="rgb"):
+        png_bytes(rgba)
+    fig, ax = new_figure(width=2.0, height=1.5)
+    fig.patch.set_alpha(0.0)
+    ax.patch.set_alpha(0.0)
+    ax.set_axis_off()
+    img = np.asarray(Image.open(io.BytesIO(figure_png(fig))))
+    assert img.shape[2] == 3 and (img == 255).all(), "a transparent figure is white"

@@ -11,6 +11,7 @@ number comes from :func:`cheaplib.rsmi.mutual_information_rg` (exact, infinite c
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from cheaplib.rsmi import block_environment_joint, mutual_information_rg
 from cheaplib.validation import check_int, check_real
 from cheaplib.widgets import RenderResult, Slider, WidgetSpec
 
-__all__ = ["SPECS", "render_rsmi"]
+__all__ = ["SPECS", "RsmiView", "render_rsmi"]
 
 _K_MAX = 2.0
 _K_GRID = tuple(float(k) for k in np.linspace(0.0, _K_MAX, 21))
@@ -35,6 +36,71 @@ def _curves(block: int, buffer: int) -> dict[str, tuple[float, ...]]:
         rule: tuple(mutual_information_rg(k, rule, block, buffer) for k in _K_GRID)
         for rule in _RULES
     }
+
+
+def _state(K: float, block: int, buffer: int) -> dict[str, Any]:
+    """Every number a state shows (validated); the figure is not touched."""
+    K = check_real("K", K, low=0.0, high=_K_MAX)
+    block = check_int("block", block, 1, 4)
+    buffer = check_int("buffer", buffer, 0, 4)
+    return {
+        "K": K,
+        "block": block,
+        "buffer": buffer,
+        "curves": _curves(block, buffer),
+        "at_k": {rule: mutual_information_rg(K, rule, block, buffer) for rule in _RULES},
+        "whole": mutual_information(block_environment_joint(K, block, buffer).T),
+    }
+
+
+class RsmiView:
+    """The figure of :func:`render_rsmi`, built once and updated in place.
+
+    Axes, labels, legend and bar colours are drawn once; a state sets the three curves
+    (they depend on the block and the buffer only), the marker of ``K``, the four bar
+    heights, the right panel's height and both titles.
+    """
+
+    def __init__(self) -> None:
+        fig, (ax0, ax1) = new_figure(1, 2, width=7.2, height=3.0)
+        self.figure, self.axes = fig, (ax0, ax1)
+        self.curves = {}
+        for rule in _RULES:
+            color, ls = _STYLE[rule]
+            (self.curves[rule],) = ax0.plot(_K_GRID, _K_GRID, color=color, ls=ls, label=rule)
+        self.marker = ax0.axvline(0.0, color="0.5", lw=0.8)
+        ax0.set_xlabel("coupling K")
+        ax0.set_ylabel("I(H; E) [bits]")
+        ax0.set_ylim(0.0, 1.02)
+        ax0.legend(loc="upper left", fontsize=8)
+
+        labels = ["decim.", "major.", "optimal", "block V"]
+        self.bars = ax1.bar(np.arange(4), np.ones(4), color=["C0", "C1", "0.3", "0.7"])
+        ax1.set_xticks(np.arange(4), labels)
+        ax1.set_ylabel("information about E [bits]")
+
+    def update(self, K: float, block: int = 2, buffer: int = 1) -> str:
+        """Show a state; return its summary (see :func:`render_rsmi`)."""
+        return self.show(_state(K, block, buffer))
+
+    def show(self, st: dict[str, Any]) -> str:
+        """Show the numbers of :func:`_state`; return the summary."""
+        ax0, ax1 = self.axes
+        K, block, buffer, at_k, whole = st["K"], st["block"], st["buffer"], st["at_k"], st["whole"]
+        for rule in _RULES:
+            self.curves[rule].set_ydata(st["curves"][rule])
+        self.marker.set_xdata([K, K])
+        ax0.set_title(f"block {block}, buffer {buffer}")
+        values = [at_k["decimation"], at_k["majority"], at_k["optimal"], whole]
+        for bar, value in zip(self.bars, values, strict=True):
+            bar.set_height(value)
+        ax1.set_ylim(0.0, max(1e-3, 1.15 * max(values)))
+        ax1.set_title(f"at K = {K:.2f}")
+        return (
+            f"K = {K:.2f}, block {block}, buffer {buffer}: I(H;E) = "
+            f"{at_k['decimation']:.4f} bits (decimation), {at_k['majority']:.4f} (majority), "
+            f"{at_k['optimal']:.4f} (optimal rule); the whole block keeps {whole:.4f}."
+        )
 
 
 def render_rsmi(K: float, block: int = 2, buffer: int = 1) -> RenderResult:
@@ -53,45 +119,17 @@ def render_rsmi(K: float, block: int = 2, buffer: int = 1) -> RenderResult:
     -------
     (Figure, str)
         Left: :math:`I(H;E)` against ``K`` for the three rules; right: the values at
-        ``K`` and the whole block's :math:`I(V;E)`.  The summary gives the numbers.
+        ``K`` and the whole block's :math:`I(V;E)`.  The summary gives the numbers.  The
+        figure is a fresh :class:`RsmiView`'s (the live widget keeps one).
 
     Raises
     ------
     ValueError
         If a control is out of range.
     """
-    K = check_real("K", K, low=0.0, high=_K_MAX)
-    block = check_int("block", block, 1, 4)
-    buffer = check_int("buffer", buffer, 0, 4)
-    curves = _curves(block, buffer)
-    at_k = {rule: mutual_information_rg(K, rule, block, buffer) for rule in _RULES}
-    whole = mutual_information(block_environment_joint(K, block, buffer).T)
-
-    fig, (ax0, ax1) = new_figure(1, 2, width=7.2, height=3.0)
-    for rule in _RULES:
-        color, ls = _STYLE[rule]
-        ax0.plot(_K_GRID, curves[rule], color=color, ls=ls, label=rule)
-    ax0.axvline(K, color="0.5", lw=0.8)
-    ax0.set_xlabel("coupling K")
-    ax0.set_ylabel("I(H; E) [bits]")
-    ax0.set_ylim(0.0, 1.02)
-    ax0.set_title(f"block {block}, buffer {buffer}")
-    ax0.legend(loc="upper left", fontsize=8)
-
-    labels = ["decim.", "major.", "optimal", "block V"]
-    values = [at_k["decimation"], at_k["majority"], at_k["optimal"], whole]
-    ax1.bar(np.arange(4), values, color=["C0", "C1", "0.3", "0.7"])
-    ax1.set_xticks(np.arange(4), labels)
-    ax1.set_ylabel("information about E [bits]")
-    ax1.set_ylim(0.0, max(1e-3, 1.15 * max(values)))
-    ax1.set_title(f"at K = {K:.2f}")
-
-    summary = (
-        f"K = {K:.2f}, block {block}, buffer {buffer}: I(H;E) = "
-        f"{at_k['decimation']:.4f} bits (decimation), {at_k['majority']:.4f} (majority), "
-        f"{at_k['optimal']:.4f} (optimal rule); the whole block keeps {whole:.4f}."
-    )
-    return fig, summary
+    st = _state(K, block, buffer)
+    view = RsmiView()
+    return view.figure, view.show(st)
 
 
 SPECS = (
@@ -104,5 +142,6 @@ SPECS = (
             Slider("buffer", "buffer", 0, 4, 1, 1),
         ),
         render=render_rsmi,
+        view=RsmiView,
     ),
 )

@@ -11,6 +11,8 @@ exact (:func:`cheaplib.swindle.decision_boundaries`, :func:`cheaplib.swindle.bay
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from cheaplib.plotting import new_figure
@@ -18,7 +20,7 @@ from cheaplib.swindle import GaussianClasses, bayes_error_rate, decision_boundar
 from cheaplib.validation import check_real
 from cheaplib.widgets import RenderResult, Slider, WidgetSpec
 
-__all__ = ["SPECS", "render_bayes_softmax"]
+__all__ = ["SPECS", "BayesSoftmaxView", "render_bayes_softmax"]
 
 _X = np.linspace(-6.0, 6.0, 241)
 _MARK = slice(None, None, 12)  # every 12th grid point is marked with eq. (1)
@@ -30,6 +32,95 @@ def _in(name: str, value: float, low: float, high: float) -> float:
     if not low - 1e-9 * max(1.0, abs(low)) <= x <= high + 1e-9 * max(1.0, abs(high)):
         raise ValueError(f"{name} must lie in [{low:g}, {high:g}], got {value!r}")
     return min(max(x, low), high)
+
+
+def _state(prior0: float, separation: float, width_ratio: float) -> dict[str, Any]:
+    """Every number a state shows (validated); the figure is not touched."""
+    p0 = _in("prior0", prior0, 0.01, 0.99)
+    sep = _in("separation", separation, 0.0, 6.0)
+    r = _in("width_ratio", width_ratio, 0.25, 4.0)
+    classes = GaussianClasses(
+        np.array([-sep / 2, sep / 2]), np.array([1.0, r]), np.array([p0, 1.0 - p0])
+    )
+    post = classes.posterior_softmax(_X)
+    bayes = classes.posterior_bayes(_X[_MARK])
+    bounds = decision_boundaries(classes)
+    return {
+        "p0": p0,
+        "sep": sep,
+        "r": r,
+        "mu": classes.mu,
+        "post": post,
+        "bayes": bayes,
+        "dev": float(np.abs(post[_MARK] - bayes).max()),
+        "joint": np.exp(-classes.hamiltonians(_X) - classes.mu),
+        "bounds": bounds[np.abs(bounds) <= _X[-1]],
+        "error": bayes_error_rate(classes),
+    }
+
+
+class BayesSoftmaxView:
+    """The figure of :func:`render_bayes_softmax`, built once and updated in place.
+
+    The axes, labels and legends are drawn once; a state sets the curves' data, shows
+    as many decision boundaries as it has (at most two: the log-ratio of two Gaussian
+    densities is quadratic) and rescales the upper panel.
+    """
+
+    def __init__(self) -> None:
+        fig, (ax0, ax1) = new_figure(2, 1, width=6.0, height=4.0, sharex=True)
+        self.figure, self.axes = fig, (ax0, ax1)
+        self.joint = [
+            ax0.plot(_X, np.zeros_like(_X), color=color, label=f"class {y}: exp(−H{y} − μ{y})")[0]
+            for y, color in ((0, "C0"), (1, "C3"))
+        ]
+        ax0.set_ylabel("p(x|y) p(y)")
+        ax0.legend(loc="upper right", fontsize=8)
+        (self.post,) = ax1.plot(
+            _X, np.zeros_like(_X), color="C0", label="softmax(−H − μ)₀, eq. (8)"
+        )
+        (self.bayes,) = ax1.plot(
+            _X[_MARK], np.zeros_like(_X[_MARK]), "o", ms=4, color="k", label="Bayes, eq. (1)"
+        )
+        self.bounds = [
+            (
+                ax0.axvline(0.0, color="0.5", lw=0.8, ls="--"),
+                ax1.axvline(0.0, color="0.5", lw=0.8, ls="--"),
+            )
+            for _ in range(2)
+        ]
+        ax1.set_ylim(-0.05, 1.05)
+        ax1.set_xlabel("x")
+        ax1.set_ylabel("p(y = 0 | x)")
+        ax1.legend(loc="center right", fontsize=8)
+
+    def update(self, prior0: float, separation: float = 2.0, width_ratio: float = 1.0) -> str:
+        """Show a state; return its summary (see :func:`render_bayes_softmax`)."""
+        return self.show(_state(prior0, separation, width_ratio))
+
+    def show(self, st: dict[str, Any]) -> str:
+        """Show the numbers of :func:`_state`; return the summary."""
+        ax0, _ = self.axes
+        for y, line in enumerate(self.joint):
+            line.set_ydata(st["joint"][:, y])
+        self.post.set_ydata(st["post"][:, 0])
+        self.bayes.set_ydata(st["bayes"][:, 0])
+        bounds = st["bounds"]
+        for k, pair in enumerate(self.bounds):
+            for line in pair:
+                line.set_visible(k < len(bounds))
+                line.set_xdata([bounds[k], bounds[k]] if k < len(bounds) else [0.0, 0.0])
+        ax0.relim()
+        ax0.autoscale_view()
+
+        p0, mu = st["p0"], st["mu"]
+        where = ", ".join(f"{b:.2f}" for b in bounds) if len(bounds) else "none on [-6, 6]"
+        return (
+            f"p(y=0) = {p0:.2f}: &mu; = ({mu[0]:.2f}, {mu[1]:.2f}); "
+            f"separation {st['sep']:.2f}, width ratio {st['r']:.2f}. "
+            f"Decision boundary at x = {where}; Bayes error rate {st['error']:.3f}; "
+            f"max |softmax &minus; Bayes| = {st['dev']:.1e}."
+        )
 
 
 def render_bayes_softmax(
@@ -55,51 +146,17 @@ def render_bayes_softmax(
         Top: the numerators :math:`p(x|y)p(y) = e^{-H_y - \\mu_y}` of eq. (1); bottom:
         :math:`p(y=0|x)` from the softmax (line) and from eq. (1) (markers), with the
         decision boundaries.  The summary lists :math:`\\mu`, the boundaries, the Bayes
-        error rate and the largest difference between the two posteriors.
+        error rate and the largest difference between the two posteriors.  The figure
+        is a fresh :class:`BayesSoftmaxView`'s (the live widget keeps one).
 
     Raises
     ------
     ValueError
         If a value is out of range.
     """
-    p0 = _in("prior0", prior0, 0.01, 0.99)
-    sep = _in("separation", separation, 0.0, 6.0)
-    r = _in("width_ratio", width_ratio, 0.25, 4.0)
-    classes = GaussianClasses(
-        np.array([-sep / 2, sep / 2]), np.array([1.0, r]), np.array([p0, 1.0 - p0])
-    )
-    post = classes.posterior_softmax(_X)
-    bayes = classes.posterior_bayes(_X[_MARK])
-    dev = float(np.abs(post[_MARK] - bayes).max())
-    joint = np.exp(-classes.hamiltonians(_X) - classes.mu)
-
-    bounds = decision_boundaries(classes)
-    bounds = bounds[np.abs(bounds) <= _X[-1]]
-    error = bayes_error_rate(classes)
-
-    fig, (ax0, ax1) = new_figure(2, 1, width=6.0, height=4.0, sharex=True)
-    for y, color in ((0, "C0"), (1, "C3")):
-        ax0.plot(_X, joint[:, y], color=color, label=f"class {y}: exp(−H{y} − μ{y})")
-    ax0.set_ylabel("p(x|y) p(y)")
-    ax0.legend(loc="upper right", fontsize=8)
-    ax1.plot(_X, post[:, 0], color="C0", label="softmax(−H − μ)₀, eq. (8)")
-    ax1.plot(_X[_MARK], bayes[:, 0], "o", ms=4, color="k", label="Bayes, eq. (1)")
-    for b in bounds:
-        ax0.axvline(b, color="0.5", lw=0.8, ls="--")
-        ax1.axvline(b, color="0.5", lw=0.8, ls="--")
-    ax1.set_ylim(-0.05, 1.05)
-    ax1.set_xlabel("x")
-    ax1.set_ylabel("p(y = 0 | x)")
-    ax1.legend(loc="center right", fontsize=8)
-
-    where = ", ".join(f"{b:.2f}" for b in bounds) if len(bounds) else "none on [-6, 6]"
-    summary = (
-        f"p(y=0) = {p0:.2f}: &mu; = ({classes.mu[0]:.2f}, {classes.mu[1]:.2f}); "
-        f"separation {sep:.2f}, width ratio {r:.2f}. "
-        f"Decision boundary at x = {where}; Bayes error rate {error:.3f}; "
-        f"max |softmax &minus; Bayes| = {dev:.1e}."
-    )
-    return fig, summary
+    st = _state(prior0, separation, width_ratio)
+    view = BayesSoftmaxView()
+    return view.figure, view.show(st)
 
 
 SPECS = (
@@ -112,5 +169,6 @@ SPECS = (
             Slider("width_ratio", "width of class 1", 0.25, 4.0, 0.25, 1.0),
         ),
         render=render_bayes_softmax,
+        view=BayesSoftmaxView,
     ),
 )
