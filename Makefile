@@ -14,7 +14,7 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST := $(BIN)/python -m pytest
 
 .PHONY: help setup book test lint unit claims nbval hygiene build browser execute ledger \
-	bench clean pdf portability chromium
+	bench clean pdf portability system-tools
 
 help:
 	@echo "make book         set up .venv and build the HTML book and its PDF into _build/html"
@@ -37,9 +37,9 @@ $(STAMP): requirements.txt requirements-runtime.txt constraints.txt pyproject.to
 
 setup: $(STAMP)
 
-# Debian's Chromium for the PDF and the browser tests (installed with apt-get as root).
-chromium:
-	bash tools/ensure_chromium.sh
+# Debian's Chromium and pdftotext for the PDF and the browser tests (apt-get, as root).
+system-tools:
+	bash tools/ensure_system_tools.sh
 
 # --- the book ---------------------------------------------------------------------
 # The ledger is generated from the check cells' records in the executed notebooks.
@@ -59,7 +59,7 @@ book: build pdf
 
 # Single-page HTML printed by headless Chromium (tools/pdf.py); needs the HTML build for the
 # copy into _build/html.
-pdf: build chromium
+pdf: build system-tools
 	$(BIN)/python -m tools.pdf
 
 execute: setup
@@ -91,13 +91,13 @@ endif
 	OPENBLAS_NUM_THREADS=1 $(PYTEST) --nbval -n $(JOBS) -q chapters
 
 # Needs the built book and its PDF.
-browser: build pdf chromium
+browser: build pdf system-tools
 	$(PYTEST) tests/browser -q
 
 test: lint unit claims nbval build browser
 	@echo "All tests passed."
 
-bench: setup chromium
+bench: setup system-tools
 	$(BIN)/python -m tools.bench
 
 clean:

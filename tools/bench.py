@@ -105,7 +105,7 @@ def bench_tests() -> str:
                 cmd = [sys.executable, "-m", "pytest", "tests/browser", "-q"]
             else:
                 cmd = ["make", "--no-print-directory", "-o", "setup", "-o", "build",
-                       "-o", "chromium", part]  # fmt: skip
+                       "-o", "system-tools", part]  # fmt: skip
                 if part == "build":
                     cmd = ["make", "--no-print-directory", "-o", "setup", "build"]
             elapsed = _timed(cmd)

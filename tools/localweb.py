@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-#: Debian's Chromium (tools/ensure_chromium.sh installs it); ``CHROMIUM=/path`` overrides.
+#: Debian's Chromium (tools/ensure_system_tools.sh installs it); ``CHROMIUM=/path`` overrides.
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 #: No sandbox (CI runs as root), no GPU, no background traffic of Chromium's own.
 CHROMIUM_ARGS = [

@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    """Debian's Chromium, installed by tools/ensure_chromium.sh if missing (never skipped)."""
+    """Debian's Chromium (and pdftotext), installed by tools/ensure_system_tools.sh if missing (never skipped)."""
     out = subprocess.run(
-        ["bash", str(ROOT / "tools" / "ensure_chromium.sh")], capture_output=True, text=True
+        ["bash", str(ROOT / "tools" / "ensure_system_tools.sh")], capture_output=True, text=True
     )
     if out.returncode != 0:
         pytest.fail(f"no Chromium for the browser tests:\n{out.stderr}", pytrace=False)
