@@ -3,6 +3,12 @@
 Strict nbval compares only cells that have an execution count, so a notebook committed
 unexecuted (or with cleared outputs) would pass it vacuously.  :func:`problems` lists what
 strict nbval cannot vouch for; the test suite requires it to be empty for every chapter.
+
+Strict nbval also passes a notebook that shows something twice, as long as it does so every
+time. :func:`repetitions` finds what a reader would see twice: a paragraph (or a long
+sentence) of the prose repeated, the same rendered output twice in one cell (a check cell
+whose last line both displays its verdict and returns it), and a stray ``Out[n]`` holding a
+bare quoted string or ``None`` (a last line that returns text, e.g. a bare ``glue(...)``).
 """
 
 from __future__ import annotations
@@ -61,6 +67,109 @@ def problems(path: str | Path) -> list[str]:
             found.append(f"{where} should show something but has no stored output")
         if "NBVAL_" in "".join(cell["source"]):
             found.append(f"{where}: nbval markers belong in cell tags, not in code")
+    return found
+
+
+# --- things shown twice, stray outputs --------------------------------------------------------
+#: Prose units (paragraphs, sentences) at least this long must not repeat in a notebook.
+MIN_REPEATED_CHARS = 60
+_FENCE = re.compile(r"^(```|:::).*?^\1", re.S | re.M)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(*{$`])")
+_QUOTED = re.compile(r"""^(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")$""", re.S)
+
+
+def _prose_units(markdown: str) -> list[str]:
+    """The paragraphs of ``markdown`` and the sentences within them, whitespace-normalised.
+
+    Sentences count too, so that text appended inside a paragraph (no blank line between
+    the copies) is found as well as a repeated paragraph.
+    """
+    units = []
+    for para in re.split(r"\n\s*\n", markdown):
+        para = " ".join(para.split())
+        if not para:
+            continue
+        units.append(para)
+        sentences = _SENTENCE_END.split(para)
+        if len(sentences) > 1:
+            units.extend(sentences)
+    return units
+
+
+def repeated_prose(cells: list[dict], min_chars: int = MIN_REPEATED_CHARS) -> list[str]:
+    """Paragraphs or sentences of at least ``min_chars`` characters that occur twice or more.
+
+    Parameters
+    ----------
+    cells
+        The notebook's cells (``nb["cells"]``); only markdown cells are read.
+    min_chars
+        Shorter units (a heading, "See the figure.") may legitimately repeat.
+
+    Returns
+    -------
+    list of str
+        One entry per repeated unit: the cells it is in and its first 60 characters.
+    """
+    where: dict[str, list[str]] = {}
+    for cell in cells:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = "".join(cell["source"])
+        for unit in _prose_units(_FENCE.sub("", text)):
+            if len(unit) >= min_chars:
+                where.setdefault(unit, []).append(str(cell.get("id")))
+    return [
+        f"{len(ids)}x in cells {', '.join(sorted(set(ids)))}: {unit[:60]!r}"
+        for unit, ids in where.items()
+        if len(ids) > 1
+    ]
+
+
+def _shown(output: dict) -> str | None:
+    """What a reader sees of a rendered output: its HTML, else its plain text (no figures)."""
+    data = output.get("data", {})
+    if any(key.startswith("image/") for key in data):
+        return None  # two figures of one size share their text/plain; compare pictures not
+    for key in ("text/html", "text/plain"):
+        if key in data:
+            return "".join(data[key])
+    return None
+
+
+def repeated_outputs(cell: dict) -> list[str]:
+    """The rendered outputs (text/html, else text/plain) that a code cell shows twice."""
+    seen: dict[str, int] = {}
+    for out in cell.get("outputs", []):
+        if out.get("output_type") in ("display_data", "execute_result"):
+            shown = _shown(out)
+            if shown is not None:
+                seen[shown] = seen.get(shown, 0) + 1
+    return [f"shown {n}x: {text[:60]!r}" for text, n in seen.items() if n > 1]
+
+
+def stray_results(cell: dict) -> list[str]:
+    """``Out[n]`` results that are a bare quoted string or ``None`` (a value left on the
+    last line, such as the text a bare ``glue(...)`` returns)."""
+    found = []
+    for out in cell.get("outputs", []):
+        if out.get("output_type") != "execute_result":
+            continue
+        text = "".join(out.get("data", {}).get("text/plain", "")).strip()
+        if text == "None" or _QUOTED.match(text):
+            found.append(f"stray result {text[:60]}")
+    return found
+
+
+def repetitions(path: str | Path) -> list[str]:
+    """Everything the notebook at ``path`` shows twice, and its stray results."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    found = [f"prose repeated {r}" for r in repeated_prose(nb["cells"])]
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code":
+            where = f"cell {cell.get('id')}"
+            found += [f"{where}: output {r}" for r in repeated_outputs(cell)]
+            found += [f"{where}: {r}" for r in stray_results(cell)]
     return found
 
 
