@@ -201,12 +201,26 @@ def _patterns_any(patterns: ArrayLike, name: str = "patterns") -> Any:
     return arr.astype(np.uint8, copy=False)
 
 
-def _histogram(x: Any) -> FloatArray:
-    """Empirical distribution over the :math:`2^n` states (state :math:`\\sum_i x_i 2^i`)."""
+def _histogram(x: Any, weights: ArrayLike | None = None) -> FloatArray:
+    """Empirical distribution over the :math:`2^n` states (state :math:`\\sum_i x_i 2^i`).
+
+    ``weights``, if given, weighs each pattern (one non-negative number per row).
+    """
     n = x.shape[1]
     packed = np.packbits(x, axis=1, bitorder="little").astype(np.int64)
     codes = packed[:, 0] if packed.shape[1] == 1 else packed[:, 0] + (packed[:, 1] << 8)
-    return np.bincount(codes, minlength=2**n).astype(np.float64) / x.shape[0]
+    if weights is None:
+        return np.bincount(codes, minlength=2**n).astype(np.float64) / x.shape[0]
+    w = check_array("weights", weights, shape=(x.shape[0],))
+    if np.any(w < 0) or not w.sum() > 0:
+        raise ValueError("weights must be non-negative with a positive sum")
+    return np.bincount(codes, weights=w, minlength=2**n) / w.sum()
+
+
+def _data(patterns: ArrayLike, weights: ArrayLike | None) -> tuple[FloatArray, int, int]:
+    """The empirical distribution, the number of pixels and of patterns."""
+    x = _patterns(patterns)
+    return _histogram(x, weights), int(x.shape[1]), int(x.shape[0])
 
 
 def _hadamard(v: FloatArray) -> FloatArray:
@@ -380,7 +394,12 @@ def _model_moments(theta: FloatArray, masks: IntArray, n: int) -> tuple[float, F
 
 
 def fit_maxent(
-    patterns: ArrayLike, order: int, *, tol: float = 1e-10, max_iter: int = 200
+    patterns: ArrayLike,
+    order: int,
+    *,
+    weights: ArrayLike | None = None,
+    tol: float = 1e-10,
+    max_iter: int = 200,
 ) -> MaxEnt:
     """Exact maximum-entropy model of order ``order`` reproducing the patterns' moments.
 
@@ -397,6 +416,9 @@ def fit_maxent(
     order : int
         Highest moment order constrained, 1 to ``n`` (1: independent pixels, 2: pairwise,
         the Ising model).
+    weights : array_like, optional
+        One non-negative weight per pattern (default: all equal).  With every state as a
+        pattern and its probability as weight, the data *are* that distribution.
     tol : float, optional
         Stop when every moment matches the data within ``tol`` (default 1e-10).
     max_iter : int, optional
@@ -421,11 +443,11 @@ def fit_maxent(
     >>> model.probabilities().round(6).tolist()  # states 00, 10, 01, 11 (pixel 0 first)
     [0.2, 0.2, 0.2, 0.4]
     """
-    x = _patterns(patterns)
-    order = check_int("order", order, 1, x.shape[1])
+    q, n, _ = _data(patterns, weights)
+    order = check_int("order", order, 1, n)
     tol = check_tolerance("tol", tol)
     max_iter = check_int("max_iter", max_iter, 1, 10_000)
-    return _fit(_histogram(x), x.shape[1], order, tol, max_iter)
+    return _fit(q, n, order, tol, max_iter)
 
 
 def _fit(
@@ -562,13 +584,33 @@ class OrderInformation:
 
 
 def information_by_order(
-    patterns: ArrayLike, max_order: int, *, tol: float = 1e-10
+    patterns: ArrayLike,
+    max_order: int,
+    *,
+    weights: ArrayLike | None = None,
+    tol: float = 1e-10,
 ) -> OrderInformation:
     """Fit the models of order 2..``max_order`` and collect the entropies by order.
 
     :math:`H_1` is the sum of the pixels' entropies (closed form); :math:`H_k` for
     :math:`k \\ge 2` comes from :func:`fit_maxent`; :math:`H_N` from the data.  One pass
     over the data serves all of them.
+
+    Parameters
+    ----------
+    patterns : array_like of 0/1, shape ``(N, n)``
+        The data (:math:`n \\le` :data:`MAX_PIXELS`).
+    max_order : int
+        Highest order fitted, 1 to ``n``.
+    weights : array_like, optional
+        One non-negative weight per pattern, as in :func:`fit_maxent`; the other
+        functions of this section take it too.
+    tol : float, optional
+        Moment tolerance of each fit (default 1e-10).
+
+    Returns
+    -------
+    OrderInformation
 
     Examples
     --------
@@ -577,19 +619,17 @@ def information_by_order(
     >>> info.entropies.tolist(), info.empirical
     ([3.0, 3.0], 2.0)
     """
-    x = _patterns(patterns)
-    n = x.shape[1]
+    q, n, n_patterns = _data(patterns, weights)
     max_order = check_int("max_order", max_order, 1, n)
     tol = check_tolerance("tol", tol)
-    q = _histogram(x)
     models: list[MaxEnt] = []
     for k in range(2, max_order + 1):  # each order starts from the one below
         models.append(_fit(q, n, k, tol, 200, models[-1] if models else None))
     entropies = np.array([_independent_entropy(q, n), *(m.entropy for m in models)])
-    return OrderInformation(entropies, _bits(q), tuple(models), int(x.shape[0]))
+    return OrderInformation(entropies, _bits(q), tuple(models), n_patterns)
 
 
-def empirical_entropy(patterns: ArrayLike) -> float:
+def empirical_entropy(patterns: ArrayLike, *, weights: ArrayLike | None = None) -> float:
     """Plug-in entropy (bits) of the patterns' empirical distribution, :math:`H_N`.
 
     The plug-in estimate is biased low, by about (occupied states − 1)/(2 N ln 2) bits
@@ -600,10 +640,10 @@ def empirical_entropy(patterns: ArrayLike) -> float:
     >>> empirical_entropy([[0, 0], [0, 1], [1, 0], [1, 1]])
     2.0
     """
-    return _bits(_histogram(_patterns(patterns)))
+    return _bits(_data(patterns, weights)[0])
 
 
-def multi_information(patterns: ArrayLike) -> float:
+def multi_information(patterns: ArrayLike, *, weights: ArrayLike | None = None) -> float:
     """Multi-information :math:`I_N = \\sum_i H(x_i) - H(x_1..x_n)` in bits (plug-in).
 
     It is :math:`H_1 - H_N`: how far the patterns are from independent pixels.  Exactly 0
@@ -617,13 +657,14 @@ def multi_information(patterns: ArrayLike) -> float:
     >>> multi_information([[0, 0], [1, 1]])
     1.0
     """
-    x = _patterns(patterns)
-    q = _histogram(x)
-    value = _independent_entropy(q, x.shape[1]) - _bits(q)
+    q, n, _ = _data(patterns, weights)
+    value = _independent_entropy(q, n) - _bits(q)
     return 0.0 if abs(value) < ZERO_INFORMATION else value
 
 
-def connected_information(patterns: ArrayLike, max_order: int) -> FloatArray:
+def connected_information(
+    patterns: ArrayLike, max_order: int, *, weights: ArrayLike | None = None
+) -> FloatArray:
     """Connected informations :math:`I^{(k)} = H_{k-1} - H_k` (bits), Schneidman et al. 2003.
 
     Returns ``max_order`` numbers: :math:`I^{(2)}, \\dots, I^{(K)}` for ``K = max_order``,
@@ -638,10 +679,12 @@ def connected_information(patterns: ArrayLike, max_order: int) -> FloatArray:
     """
     x = _patterns(patterns)
     max_order = check_int("max_order", max_order, 2, x.shape[1])
-    return information_by_order(x, max_order).connected
+    return information_by_order(x, max_order, weights=weights).connected
 
 
-def pairwise_information_fraction(patterns: ArrayLike) -> float:
+def pairwise_information_fraction(
+    patterns: ArrayLike, *, weights: ArrayLike | None = None
+) -> float:
     """Share of the multi-information carried by pairwise terms: :math:`(H_1-H_2)/(H_1-H_N)`.
 
     1 when the order-2 (Ising) model reproduces the data's distribution; Schneidman et al.
@@ -663,12 +706,12 @@ def pairwise_information_fraction(patterns: ArrayLike) -> float:
     x = _patterns(patterns)
     if x.shape[1] < 2:
         raise ValueError("patterns must have at least 2 pixels for a pairwise fraction")
-    if multi_information(x) == 0.0:
+    if multi_information(x, weights=weights) == 0.0:
         raise ValueError(
             "patterns have no multi-information (I_N = 0: the pixels are independent in "
             "the data), so the fraction (H1 - H2)/(H1 - HN) is 0/0, undefined"
         )
-    return information_by_order(x, 2).pairwise_fraction
+    return information_by_order(x, 2, weights=weights).pairwise_fraction
 
 
 # --- thermodynamics ---------------------------------------------------------------------------
