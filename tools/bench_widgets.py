@@ -1,78 +1,92 @@
-"""Widget update latency: every position of each widget's main control, timed.
+"""Widget update latency: in the kernel, and end to end in JupyterLab (headless Chromium).
 
-One update is what the live widget does when a reader moves a control: call the chapter's
-cheaplib ``render`` function (compute and draw the figure), then encode the PNG the browser
-shows (:func:`cheaplib.widgets.timed_render`).  Each position is timed after one warm-up
-update at the defaults, so the figures are steady-state (the first update of a fresh kernel
-also pays imports and font caches).
+In the kernel (:func:`rows`): every position of each widget's main control, timed twice:
+as the static book draws it (a fresh figure from ``spec.render``, then the PNG:
+:func:`cheaplib.widgets.timed_render`) and as the live widget does (its kept figure
+updated in place by the spec's view, then the PNG).
+
+End to end (:func:`measure_all`): each widget is shown alone in a small notebook, twice:
+``build(spec)`` (pictures cached per state) and ``build(spec, cache_size=0)`` (every
+picture drawn when asked for).  From each key press on the main slider to the animation
+frame that first draws the new, decoded picture:
+
+* **warm** — states visited before: the slider first walks a window of positions once,
+  then the presses move within that window (every picture comes from the cache);
+* **cold** — first visits: the widget without a cache draws every state it is moved to;
+
+and, for each, the pictures painted during a 2-second drag across the slider.  The
+goals: median < :data:`E2E_MEDIAN_MS` and 95th percentile < :data:`E2E_P95_MS`, warm and
+cold.  :func:`report` gives the section of ``benchmarks/latest.md``.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from cheaplib.widgets import all_specs, main_control_values, timed_render
+from cheaplib.widgets import all_specs, main_control_values, timed_render, widget_png
+from tools.jupyterlab import jupyterlab, open_notebook, run_all, widget_root
 
 TARGET_MS = 100.0
 HEADER = [
     "widget",
     "positions",
     "compute median",
-    "compute worst",
-    "+ PNG median",
-    "total worst",
-    "< 100 ms (median total)",
+    "fresh figure + PNG median",
+    "kept figure + PNG median",
+    "kept figure + PNG worst",
+    "< 100 ms (median, kept figure)",
 ]
 
 
 def measure(name: str) -> dict[str, float]:
-    """Median and worst compute and total (compute + PNG) milliseconds over the main control."""
+    """Milliseconds per update over the main control: fresh figure and kept figure."""
     spec = all_specs()[name]
-    timed_render(spec)  # warm-up
+    timed_render(spec)  # warm-up: imports, font caches, the default layout
     main = spec.controls[0].name
-    compute, total = [], []
+    view = spec.view() if spec.view is not None else None
+    compute, fresh, kept = [], [], []
     for value in main_control_values(spec):
+        values = spec.defaults | {main: value}
         try:
-            c, p = timed_render(spec, **{main: value})
+            c, p = timed_render(spec, **values)
         except ValueError:  # a position the widget explains instead of drawing
             continue
         compute.append(1e3 * c)
-        total.append(1e3 * (c + p))
+        fresh.append(1e3 * (c + p))
+        if view is not None:
+            t0 = time.perf_counter()
+            view.update(**values)
+            widget_png(spec, view.figure)
+            kept.append(1e3 * (time.perf_counter() - t0))
+    kept = kept or fresh
     return {
         "positions": len(compute),
         "compute_median": statistics.median(compute),
-        "compute_worst": max(compute),
-        "total_median": statistics.median(total),
-        "total_worst": max(total),
+        "fresh_median": statistics.median(fresh),
+        "kept_median": statistics.median(kept),
+        "kept_worst": max(kept),
     }
 
 
 def rows() -> list[list[str]]:
-    """One table row per widget of the book."""
+    """One row of the in-kernel table per widget of the book."""
     out = []
     for name in sorted(all_specs()):
         m = measure(name)
-        ok = m["total_median"] < TARGET_MS
         out.append(
             [
                 name,
                 str(m["positions"]),
                 f"{m['compute_median']:.0f} ms",
-                f"{m['compute_worst']:.0f} ms",
-                f"{m['total_median']:.0f} ms",
-                f"{m['total_worst']:.0f} ms",
-                "met" if ok else "**missed**",
+                f"{m['fresh_median']:.0f} ms",
+                f"{m['kept_median']:.0f} ms",
+                f"{m['kept_worst']:.0f} ms",
+                "met" if m["kept_median"] < TARGET_MS else "**missed**",
             ]
         )
     return out
@@ -84,6 +98,7 @@ E2E_MEDIAN_MS = 150.0
 E2E_P95_MS = 300.0
 E2E_HEADER = [
     "widget",
+    "case",
     "steps",
     "median",
     "p95",
@@ -91,9 +106,12 @@ E2E_HEADER = [
     "pictures during a 2 s drag",
     f"median < {E2E_MEDIAN_MS:.0f} ms, p95 < {E2E_P95_MS:.0f} ms",
 ]
+WINDOW = 8
+"""Positions of the main slider that the warm presses move within (cached first)."""
 
 # In the page: time every key press and pointer move (capture phase, before the slider's
-# own handlers), and every new picture once decoded and handed to the next frame.
+# own handlers), and every new picture of the widget once decoded and handed to the next
+# frame.
 INSTRUMENT_JS = """(root) => {
     const img = root.querySelector('img.cheap-widget-figure');
     const log = {events: [], paints: []};
@@ -110,36 +128,44 @@ INSTRUMENT_JS = """(root) => {
 }"""
 
 
-def measure_in_page(page, root, positions: int, default_index: int, steps: int = 20) -> dict:
-    """Press ArrowRight/ArrowLeft on the main slider ``steps`` times; time each picture.
+def walk(positions: int, start: int, presses: int, window: int = WINDOW) -> list[int]:
+    """Directions (+1/-1) of ``presses`` key presses bouncing in a window from ``start``.
 
-    Each latency runs from the key press (the input event) to the animation frame in which
-    the new picture, decoded, is first drawn.  Two warm-up presses are not counted.  Then a
-    2-second mouse drag across the slider counts the pictures painted while dragging.
+    The window spans up to ``window`` positions above ``start`` (below it when ``start``
+    is the top), so a warm-up walk over it visits every state the presses reach.
     """
-    root.evaluate(INSTRUMENT_JS)
+    lo, hi = start, min(positions - 1, start + window)
+    if hi == lo:
+        lo = max(0, start - window)
+    at, step, out = start, 1 if hi > start else -1, []
+    for _ in range(presses):
+        if not lo <= at + step <= hi:
+            step = -step
+        if not lo <= at + step <= hi:  # a window of one position: nothing to walk
+            break
+        at += step
+        out.append(step)
+    return out
+
+
+def _press(page: Any, handle: Any, step: int, timeout_ms: float = 5_000) -> float | None:
+    """Press an arrow key; milliseconds until the new picture is painted (None: none)."""
+    before = page.evaluate("window.__cheapLatency.paints.length")
+    handle.press("ArrowRight" if step > 0 else "ArrowLeft")
+    try:
+        page.wait_for_function(
+            f"window.__cheapLatency.paints.length > {before}", timeout=timeout_ms
+        )
+    except Exception:  # the same picture for both positions: nothing to paint
+        return None
+    time.sleep(0.05)  # let a slow echo land before the next press
+    log = page.evaluate("window.__cheapLatency")
+    return float(log["paints"][before]["t"] - log["events"][-1])
+
+
+def _drag(page: Any, root: Any) -> int:
+    """Pictures painted during a 2-second drag (40 pointer moves) across the slider."""
     handle = root.locator(".cheap-widget-main .noUi-handle")
-    handle.focus()
-    at, direction = default_index, 1
-    latencies: list[float] = []
-    for k in range(steps + 2):
-        if not 0 <= at + direction < positions:
-            direction = -direction
-        before = page.evaluate("window.__cheapLatency.paints.length")
-        handle.press("ArrowRight" if direction > 0 else "ArrowLeft")
-        at += direction
-        try:
-            page.wait_for_function(
-                f"window.__cheapLatency.paints.length > {before}", timeout=10_000
-            )
-        except Exception:  # the same picture for both positions: nothing to paint
-            continue
-        time.sleep(0.05)  # let a slow echo land before the next press
-        log = page.evaluate("window.__cheapLatency")
-        if k >= 2:
-            latencies.append(log["paints"][before]["t"] - log["events"][-1])
-    # A drag: 40 pointer moves over two seconds across the slider's track (the slowest
-    # widget renders in ~0.4 s, so a 1 s drag leaves room for only about two pictures).
     box = root.locator(".cheap-widget-main .noUi-base").bounding_box()
     hbox = handle.bounding_box()
     y = hbox["y"] + hbox["height"] / 2
@@ -152,14 +178,39 @@ def measure_in_page(page, root, positions: int, default_index: int, steps: int =
         time.sleep(max(0.0, t0 + i * 0.05 - time.monotonic()))
     during = page.evaluate("window.__cheapLatency.paints.length") - before
     page.mouse.up()
-    return {"latencies_ms": latencies, "drag_paints": during}
+    return int(during)
+
+
+def measure_in_page(
+    page: Any, root: Any, positions: int, start: int, steps: int, warm: bool
+) -> dict[str, Any]:
+    """Time ``steps`` key presses on a widget's main slider, then count a drag's pictures.
+
+    ``warm``: first walk the window of :func:`walk` once up and back (not timed), so
+    that every timed press shows a state the widget has drawn before.  Otherwise two
+    presses are not timed (the first updates of a fresh kernel pay imports).
+    """
+    root.evaluate(INSTRUMENT_JS)
+    handle = root.locator(".cheap-widget-main .noUi-handle")
+    handle.focus()
+    moves = walk(positions, start, 2 * WINDOW if warm else 2)
+    for step in moves:
+        _press(page, handle, step)
+    # the walk's own start is where the warm-up ended: back at ``start`` or two away
+    at = start + sum(moves)
+    latencies = [
+        ms for step in walk(positions, at, steps) if (ms := _press(page, handle, step)) is not None
+    ]
+    return {"latencies_ms": latencies, "drag_paints": _drag(page, root)}
 
 
 def summarize(latencies: list[float]) -> dict[str, float]:
-    """Median, 95th percentile and worst of a list of milliseconds."""
+    """Number, median, 95th percentile and worst of a list of milliseconds."""
     import numpy as np
 
     arr = np.asarray(latencies, dtype=float)
+    if not arr.size:
+        return {"steps": 0, "median": float("nan"), "p95": float("nan"), "worst": float("nan")}
     return {
         "steps": int(arr.size),
         "median": float(np.median(arr)),
@@ -169,14 +220,15 @@ def summarize(latencies: list[float]) -> dict[str, float]:
 
 
 def e2e_ok(stats: dict[str, float]) -> bool:
-    """Whether a widget meets the end-to-end targets."""
+    """Whether one measurement meets the end-to-end goals."""
     return stats["median"] < E2E_MEDIAN_MS and stats["p95"] < E2E_P95_MS
 
 
-def e2e_row(name: str, stats: dict[str, float], drag_paints: int) -> list[str]:
+def e2e_row(name: str, stats: dict[str, Any], drag_paints: int, case: str = "") -> list[str]:
     """One row of the end-to-end table."""
     return [
         name,
+        case,
         str(stats["steps"]),
         f"{stats['median']:.0f} ms",
         f"{stats['p95']:.0f} ms",
@@ -186,126 +238,17 @@ def e2e_row(name: str, stats: dict[str, float], drag_paints: int) -> list[str]:
     ]
 
 
-@contextmanager
-def jupyterlab(
-    root_dir: Path, work: Path, timeout: float = 90.0, env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """JupyterLab on 127.0.0.1 (free port, no token, private config dirs) serving root_dir.
-
-    Its kernels draw widget states ahead (``CHEAPLIB_DRAW_AHEAD`` is not passed on) unless
-    ``env`` sets it; ``env`` is added to the server's (and so the kernels') environment.
-    Yields its URL; stops the server and its kernels (the whole process group) on exit.
-    """
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    extra = env or {}
-    env = dict(os.environ)
-    env.pop("CHEAPLIB_DRAW_AHEAD", None)  # the kernels draw ahead, as a reader's would
-    env.update(extra)
-    for var, sub in [
-        ("JUPYTER_CONFIG_DIR", "config"),
-        ("JUPYTER_RUNTIME_DIR", "runtime"),
-        ("JUPYTERLAB_SETTINGS_DIR", "settings"),
-        ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-    ]:
-        (work / sub).mkdir(parents=True, exist_ok=True)
-        env[var] = str(work / sub)
-    # No "would you like news?" toast over the notebook.
-    lab_settings = work / "settings" / "@jupyterlab" / "apputils-extension"
-    lab_settings.mkdir(parents=True, exist_ok=True)
-    (lab_settings / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false", "checkForUpdates": false}'
-    )
-    cmd = [
-        sys.executable, "-m", "jupyterlab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        "--IdentityProvider.token=",
-        "--ServerApp.password=",
-        "--ServerApp.disable_check_xsrf=True",
-        f"--ServerApp.root_dir={root_dir}",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]  # fmt: skip
-    if os.geteuid() == 0:
-        cmd.append("--allow-root")
-    log_path = work / "lab.log"
-    log = open(log_path, "w")  # noqa: SIM115
-    proc = subprocess.Popen(
-        cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(f"{url}/api/status", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"JupyterLab did not start within {timeout:.0f} s")
-            time.sleep(0.5)
-        yield url
-    finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=20)
-        except ProcessLookupError:
-            pass
-        log.close()
-
-
-def run_all(page, nb, deadline_s: float = 120) -> None:
-    """Run every cell; the first Run All may land before the kernel connects, so retry.
-
-    JupyterLab renders only the cells near the viewport, so "started" is read off any
-    visible prompt showing ``[*]`` or a count.
-    """
-    started = nb.locator(".jp-InputArea-prompt").filter(has_text=re.compile(r"\[(\*|\d+)\]"))
-    deadline = time.monotonic() + deadline_s
-    while started.count() == 0:
-        if time.monotonic() > deadline:
-            raise TimeoutError("the notebook never started running in JupyterLab")
-        nb.click(position={"x": 5, "y": 5})
-        page.get_by_role("menuitem", name="Run", exact=True).click()
-        page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-        for _ in range(20):
-            if started.count():
-                break
-            time.sleep(0.5)
-
-
-def open_widget(page, lab: str, notebook: str, workspace: str):
-    """Open ``notebook`` in a fresh workspace, run it, return the first widget's root."""
-    page.goto(f"{lab}/lab/workspaces/{workspace}/tree/{notebook}?reset", wait_until="load")
-    nb = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
-    nb.locator(".jp-Cell").first.wait_for(timeout=90_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
-    run_all(page, nb)
-    root = nb.locator(".cheap-widget").first
-    root.locator("img.cheap-widget-figure[src]").wait_for(state="attached", timeout=180_000)
-    root.scroll_into_view_if_needed()
-    return nb, root
-
-
-def widget_notebook(name: str) -> dict:
-    """A two-cell notebook that shows widget ``name`` alone (for the benchmark)."""
+def widget_notebook(name: str) -> Any:
+    """A notebook that shows widget ``name`` twice: with its cache, and without."""
     import nbformat
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [
-        nbformat.v4.new_code_cell("from cheaplib.widgets import all_specs, build"),
-        nbformat.v4.new_code_cell(f"build(all_specs()[{name!r}])"),
+        nbformat.v4.new_code_cell(
+            f"from cheaplib.widgets import all_specs, build\nspec = all_specs()[{name!r}]"
+        ),
+        nbformat.v4.new_code_cell("build(spec)"),
+        nbformat.v4.new_code_cell("build(spec, cache_size=0)"),
     ]
     nb.metadata["kernelspec"] = {
         "name": "python3",
@@ -315,7 +258,7 @@ def widget_notebook(name: str) -> dict:
     return nb
 
 
-def main_default_index(spec) -> int:
+def main_default_index(spec: Any) -> int:
     """Index of the main control's default among its positions."""
     values = main_control_values(spec)
     default = spec.controls[0].default
@@ -324,16 +267,11 @@ def main_default_index(spec) -> int:
     return min(range(len(values)), key=lambda i: abs(values[i] - default))
 
 
-def end_to_end(
-    names: list[str] | None = None, steps: int = 30, draw_ahead: bool = True
-) -> dict[str, dict]:
-    """Time every widget end to end in JupyterLab driven by headless Chromium.
+def measure_all(names: list[str] | None = None, steps: int = 30) -> dict[str, dict[str, Any]]:
+    """Every widget end to end, warm and cold: ``{name: {"warm": ..., "cold": ...}}``.
 
-    Each widget is shown alone in a small notebook (so that its chapter's other cells
-    do not run first).  Returns per widget the statistics of :func:`summarize` and the
-    number of pictures painted during a 2-second drag.  ``draw_ahead=False`` starts the
-    kernels with ``CHEAPLIB_DRAW_AHEAD=0``: every picture is then drawn when asked for
-    (the cold case, also that of a machine with one core).
+    Each entry holds the statistics of :func:`summarize`, ``drag_paints`` and the
+    ``latencies_ms``.  One JupyterLab server and one browser; one kernel per widget.
     """
     import tempfile
 
@@ -344,34 +282,34 @@ def end_to_end(
 
     specs = all_specs()
     names = names or sorted(specs)
-    out: dict[str, dict] = {}
+    out: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         (work / "nb").mkdir()
         for name in names:
             nbformat.write(widget_notebook(name), work / "nb" / f"{name}.ipynb")
-        env = None if draw_ahead else {"CHEAPLIB_DRAW_AHEAD": "0"}
-        with jupyterlab(work / "nb", work, env=env) as lab, sync_playwright() as pw:
+        with jupyterlab(work / "nb", work) as lab, sync_playwright() as pw:
             browser = launch(pw)
             try:
                 for name in names:
+                    spec = specs[name]
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
                     try:
                         page = context.new_page()
-                        _, root = open_widget(page, lab, f"{name}.ipynb", name)
-                        spec = specs[name]
-                        res = measure_in_page(
-                            page,
-                            root,
-                            len(main_control_values(spec)),
-                            main_default_index(spec),
-                            steps,
-                        )
-                        out[name] = {
-                            **summarize(res["latencies_ms"]),
-                            "drag_paints": res["drag_paints"],
-                            "latencies_ms": res["latencies_ms"],
-                        }
+                        nb = open_notebook(page, lab, f"{name}.ipynb", name)
+                        run_all(page, nb)
+                        out[name] = {}
+                        for index, case in enumerate(("warm", "cold")):
+                            root = widget_root(nb, index)
+                            res = measure_in_page(
+                                page,
+                                root,
+                                len(main_control_values(spec)),
+                                main_default_index(spec),
+                                steps,
+                                warm=case == "warm",
+                            )
+                            out[name][case] = {**summarize(res["latencies_ms"]), **res}
                     finally:
                         context.close()
             finally:
@@ -379,11 +317,68 @@ def end_to_end(
     return out
 
 
+def end_to_end(
+    names: list[str] | None = None,
+    steps: int = 30,
+    cold: bool = False,
+    draw_ahead: bool | None = None,
+) -> dict[str, dict[str, Any]]:
+    """One case of :func:`measure_all` per widget (``cold`` picks first visits).
+
+    ``draw_ahead=False`` is the former spelling of ``cold=True``.
+    """
+    case = "cold" if cold or draw_ahead is False else "warm"
+    return {name: r[case] for name, r in measure_all(names, steps).items()}
+
+
+def report(names: list[str] | None = None, steps: int = 30) -> str:
+    """The widget section of ``benchmarks/latest.md``: in the kernel, then end to end."""
+    from tools.bench import table
+
+    kernel = "## Widget update latency in the kernel (figure, then PNG)\n\n" + table(HEADER, rows())
+    kernel += (
+        "\n\nOver every position of the main control: compute median (the widget's "
+        "numbers), a fresh figure from `spec.render` and its PNG (as the static book "
+        "draws each state), and the live widget's kept figure updated in place and its "
+        f"PNG. Target: under {TARGET_MS:.0f} ms (median, kept figure)."
+    )
+    try:
+        results = measure_all(names, steps)
+    except Exception as exc:  # no Chromium, no JupyterLab: say so in the report
+        return kernel + f"\n\n## Widget latency end to end\n\nNot measured: {exc}"
+    body = [
+        e2e_row(name, r[case], r[case]["drag_paints"], case)
+        for name, r in sorted(results.items())
+        for case in ("warm", "cold")
+    ]
+    met = all(e2e_ok(r[case]) for r in results.values() for case in ("warm", "cold"))
+    return (
+        kernel
+        + "\n\n## Widget latency end to end (JupyterLab, headless Chromium)\n\n"
+        + table(E2E_HEADER, body)
+        + "\n\nFrom a key press on the main slider to the animation frame that first draws "
+        "the new picture (decoded); each widget shown alone in a fresh kernel, twice. "
+        f"Warm: the presses move within {WINDOW} positions walked once before (pictures "
+        "cached per state in the kernel). Cold: a widget built with `cache_size=0`, so "
+        "every picture is drawn when asked for (the cost of a first visit). The drag "
+        "column counts pictures painted during a 2-second drag across the slider. No "
+        "helper process: the kernel updates one kept figure in place. "
+        f"Target: median < {E2E_MEDIAN_MS:.0f} ms and 95th percentile < "
+        f"{E2E_P95_MS:.0f} ms for every widget, warm and cold — "
+        f"{'met' if met else '**missed**'}. "
+        f"Load average while measured: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
+    )
+
+
 if __name__ == "__main__":
     import json
 
-    print(
-        json.dumps(
-            {k: {**v, "latencies_ms": None} for k, v in end_to_end(sys.argv[1:]).items()}, indent=1
-        )
-    )
+    result = measure_all(sys.argv[1:] or None)
+    for name, r in sorted(result.items()):
+        for case in ("warm", "cold"):
+            s = r[case]
+            print(
+                f"{name:34s} {case}: median {s['median']:.0f} ms, p95 {s['p95']:.0f} ms, "
+                f"worst {s['worst']:.0f} ms, {s['steps']} steps, drag {s['drag_paints']}"
+            )
+    print(json.dumps(result))
