@@ -158,7 +158,7 @@ def normalize(p: ArrayLike, grid: ArrayLike | tuple[ArrayLike, ...]) -> FloatArr
     with np.errstate(over="ignore", under="ignore"):
         mass = float(np.sum(w * arr))
     top = float(arr.max())
-    if not 0 < mass < np.inf and top > 0:  # the mass overflowed or underflowed: scale first
+    if not np.finfo(float).tiny <= mass < np.inf and top > 0:  # over- or underflow: scale
         arr = arr / top
         mass = float(np.sum(w * arr))
     if mass <= 0:

@@ -239,6 +239,10 @@ def exact_distribution(
     shape, n = _enumerable(shape)
     states = all_spin_states(n).reshape(-1, *shape)
     log_z, log_w = _log_weights(shape, K, h)
+    top = float(log_w.max())
+    if abs(top) > _EXACT_SHIFT:  # ln Z = top + ln(sum) would round ln(sum) away: shift first
+        p = np.exp(log_w - top)
+        return states, p / p.sum(), log_z
     return states, np.exp(log_w - log_z), log_z
 
 
@@ -278,6 +282,12 @@ def _bonds_and_magnetisation(shape: tuple[int, ...]) -> tuple[IntArray, IntArray
     bonds = len(shape) * n - 2 * flips
     magnetisation = n - 2 * np.bitwise_count(j).astype(np.int64)
     return bonds, magnetisation
+
+
+#: Beyond this size of the largest log-weight, probabilities are normalised after
+#: subtracting it (exact for the most probable states) rather than ``ln Z``, whose
+#: last bits would swallow ``ln`` of the number of such states.
+_EXACT_SHIFT = 2.0**20
 
 
 def _log_weights(shape: tuple[int, ...], K: float, h: float) -> tuple[float, FloatArray]:

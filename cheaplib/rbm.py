@@ -95,6 +95,22 @@ def _log2cosh(x: FloatArray) -> FloatArray:
     return ax + np.log1p(np.exp(-2.0 * ax))
 
 
+#: Beyond this size of the largest log-weight, log-probabilities are normalised after
+#: subtracting it (exact for the most probable states), not by ``logsumexp`` alone,
+#: whose last bits would swallow ``ln`` of the number of such states.
+_EXACT_SHIFT = 2.0**20
+
+
+def _log_normalize(log_w: FloatArray) -> FloatArray:
+    """``log_w - logsumexp(log_w)``, shifting by the maximum first when it is large."""
+    top = float(log_w.max())
+    if abs(top) <= _EXACT_SHIFT:
+        out: FloatArray = log_w - logsumexp(log_w)
+        return out
+    shifted = log_w - top
+    return shifted - math.log(float(np.exp(shifted).sum()))
+
+
 def spin_states(n: int) -> FloatArray:
     """All ``2**n`` configurations of ``n`` spins, row ``i`` with :math:`s_j = 2((i\\gg j)\\&1)-1`.
 
@@ -223,7 +239,7 @@ def _log_visible(model: RBM) -> tuple[FloatArray, FloatArray, FloatArray]:
     v = spin_states(n)
     u = v @ model.weights.T + model.hidden_bias
     log_w = v @ model.visible_bias + _log2cosh(u).sum(axis=1)
-    return v, log_w - logsumexp(log_w), np.tanh(u)
+    return v, _log_normalize(log_w), np.tanh(u)
 
 
 def visible_distribution(model: RBM) -> FloatArray:
@@ -252,7 +268,7 @@ def hidden_distribution(model: RBM) -> FloatArray:
     h = spin_states(m)
     u = h @ model.weights + model.visible_bias
     log_w = h @ model.hidden_bias + _log2cosh(u).sum(axis=1)
-    return np.exp(log_w - logsumexp(log_w))
+    return np.exp(_log_normalize(log_w))
 
 
 def _target(p: ArrayLike, n_visible: int | None = None) -> tuple[FloatArray, int]:
@@ -531,7 +547,7 @@ def ising_distribution(n: int, edges: ArrayLike, K: float) -> FloatArray:
     s = spin_states(n)
     with np.errstate(over="ignore", invalid="ignore"):
         log_w = check_finite_result(K * (s[:, e[:, 0]] * s[:, e[:, 1]]).sum(axis=1), "K")
-    return np.exp(log_w - logsumexp(log_w))
+    return np.exp(_log_normalize(log_w))
 
 
 def bond_rbm(n_visible: int, edges: ArrayLike, K: float) -> RBM:

@@ -59,6 +59,7 @@ from cheaplib.validation import (
     check_array,
     check_budget,
     check_choice,
+    check_finite_result,
     check_int,
     check_real,
 )
@@ -159,6 +160,12 @@ def gaussian_energy(field: ArrayLike, y: ArrayLike) -> FloatArray | float:
     -------
     float or numpy.ndarray
         :math:`H_y(x)` per field.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a malformed field or couplings, or values so large that the energy
+        overflows float64.
     """
     x = _field(field)
     y = _couplings(y)
@@ -170,14 +177,16 @@ def gaussian_energy(field: ArrayLike, y: ArrayLike) -> FloatArray | float:
 
     total = np.zeros(x.shape[:-2])
     cur = x
-    for i, yi in enumerate(y):  # one term per coupling (a handful), each vectorised
-        if i % 2 == 0:
-            if i > 0:
-                cur = lap(cur)
-            term = cur**2
-        else:
-            term = (np.roll(cur, -1, -2) - cur) ** 2 + (np.roll(cur, -1, -1) - cur) ** 2
-        total = total + yi * term.sum(axis=(-2, -1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i, yi in enumerate(y):  # one term per coupling (a handful), each vectorised
+            if i % 2 == 0:
+                if i > 0:
+                    cur = lap(cur)
+                term = cur**2
+            else:
+                term = (np.roll(cur, -1, -2) - cur) ** 2 + (np.roll(cur, -1, -1) - cur) ** 2
+            total = total + yi * term.sum(axis=(-2, -1))
+    check_finite_result(total, "field, y")
     return float(total) if total.ndim == 0 else total
 
 
@@ -241,21 +250,38 @@ def block_average(field: ArrayLike, b: int) -> FloatArray:
     -------
     numpy.ndarray, shape ``(..., L1 // b, L2 // b)``
         Block means (sum over the block divided by :math:`b^2`), with no further rescaling.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a malformed field or ``b``, sides not divisible by ``b``, or values so large
+        (near 1e308) that a block sum overflows float64.
     """
     b = _int("b", b, 1)
     x = _field(field)
     L1, L2 = x.shape[-2:]
     if L1 % b or L2 % b:
         raise ValueError(f"field: lattice {L1}x{L2} is not divisible into b x b = {b}x{b} blocks")
-    return x.reshape(*x.shape[:-2], L1 // b, b, L2 // b, b).mean(axis=(-3, -1))
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = x.reshape(*x.shape[:-2], L1 // b, b, L2 // b, b).mean(axis=(-3, -1))
+    return check_finite_result(out, "field")
 
 
 def power_spectrum(field: ArrayLike) -> FloatArray:
-    """Empirical spectrum :math:`|\\hat x_k|^2/N` on the FFT grid, averaged over leading axes."""
+    """Empirical spectrum :math:`|\\hat x_k|^2/N` on the FFT grid, averaged over leading axes.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a malformed field, or values so large (about 1e150) that the spectrum
+        overflows float64.
+    """
     x = _field(field)
     n = x.shape[-2] * x.shape[-1]
-    p = np.abs(np.fft.fft2(x)) ** 2 / n
-    return p.reshape(-1, *x.shape[-2:]).mean(axis=0)
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = np.abs(np.fft.fft2(x)) ** 2 / n
+        out = p.reshape(-1, *x.shape[-2:]).mean(axis=0)
+    return check_finite_result(out, "field")
 
 
 def coarse_spectrum(shape: Sequence[int], y: ArrayLike, b: int) -> FloatArray:
@@ -510,6 +536,27 @@ def fisher_information(shape: Sequence[int], y: ArrayLike, b: int) -> tuple[Floa
     -------
     (numpy.ndarray, numpy.ndarray)
         :math:`I` (fine field) and :math:`I'` (block means), each ``(len(y), len(y))``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a malformed shape, couplings or ``b``; :math:`E_y(k) \\le 0` somewhere; or
+        an information beyond float64 (e.g. :math:`y_0 = 10^{-160}`: :math:`1/E_y(0)^2`
+        overflows; :func:`fisher_information_kept` still computes the fractions).
+    """
+    fine, coarse = _fisher_information(shape, y, b)
+    return check_finite_result((fine, coarse), "y")
+
+
+def _fisher_information(
+    shape: Sequence[int], y: ArrayLike, b: int, *, scaled: bool = False
+) -> tuple[FloatArray, FloatArray]:
+    """:func:`fisher_information` unchecked; ``scaled``: each row ``i`` divided by a constant.
+
+    With ``scaled=True``, :math:`\\lambda^i/E` is divided by its maximum over ``k`` and
+    :math:`1/E` by its maximum before any square is taken, so neither matrix under- or
+    overflows; the diagonal of each is then :math:`I_{ii}` and :math:`I'_{ii}` times the
+    same factor, which cancels in their ratio.
     """
     L1, L2 = _shape2(shape)
     b = check_int("b", b, 1)
@@ -521,7 +568,14 @@ def fisher_information(shape: Sequence[int], y: ArrayLike, b: int) -> tuple[Floa
     E = np.polynomial.polynomial.polyval(lam, y)
     if not np.all(E > 0):
         raise ValueError("y: E_y(k) must be > 0 at every wave vector")
-    phi = lam[None, :, :] ** np.arange(y.size)[:, None, None] / E  # lambda^i / E
+    if scaled:
+        inv = 1.0 / E  # inf only for a denormal E: then refused by the caller
+        inv = inv / inv.max()
+        phi = lam[None, :, :] ** np.arange(y.size)[:, None, None] * inv
+        phi = phi / phi.max(axis=(1, 2), keepdims=True)
+        E = 1.0 / inv  # the same ratios, on a scale where 1/E <= 1
+    else:
+        phi = lam[None, :, :] ** np.arange(y.size)[:, None, None] / E  # lambda^i / E
     fine = 0.5 * np.einsum("ixy,jxy->ij", phi, phi)
     k1 = 2 * np.pi * np.fft.fftfreq(L1)
     k2 = 2 * np.pi * np.fft.fftfreq(L2)
@@ -557,16 +611,31 @@ def fisher_information_kept(shape: Sequence[int], y: ArrayLike, b: int) -> Float
     Returns
     -------
     numpy.ndarray, shape ``(len(y),)``
-        The fractions, each in ``[0, 1]``.
+        The fractions, each in ``[0, 1]``.  Couplings so small or large that the
+        informations themselves leave float64 (:math:`y_0 = 10^{-160}`, where
+        :math:`1/E_y(0)^2` overflows) are handled by scaling each row before squaring
+        (the scale cancels in the ratio).
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`fisher_information` (but not for an overflowing information).
 
     Examples
     --------
     >>> kept = fisher_information_kept((64, 64), [0.01, 1.0, 1.0], 4)
     >>> bool(kept[0] > 0.9 and kept[2] < 0.05)
     True
+    >>> bool(fisher_information_kept((8, 8), [1e-160, 1.0], 2)[0] > 0.99)  # no overflow
+    True
     """
-    fine, coarse = fisher_information(shape, y, b)
-    return np.diag(coarse) / np.diag(fine)
+    with np.errstate(over="ignore", under="ignore", invalid="ignore", divide="ignore"):
+        fine, coarse = _fisher_information(shape, y, b)
+        kept = np.diag(coarse) / np.diag(fine)
+        if not np.all(np.isfinite(kept)):  # an information left float64: scale first
+            fine, coarse = _fisher_information(shape, y, b, scaled=True)
+            kept = np.diag(coarse) / np.diag(fine)
+    return check_finite_result(kept, "y")
 
 
 # --- Appendix B and the trace condition ----------------------------------------------------
@@ -613,8 +682,15 @@ def trace_condition(T: ArrayLike) -> FloatArray:
     -------
     numpy.ndarray, shape ``(n_v,)``
         :math:`\\sum_h e^{T(v,h)}`, computed with log-sum-exp.
+
+    Raises
+    ------
+    TypeError, ValueError
+        For a malformed table, or one whose trace exceeds float64 (:math:`T` above
+        about 709).
     """
-    return np.exp(logsumexp(_coupling_table(T), axis=1))
+    with np.errstate(over="ignore"):
+        return check_finite_result(np.exp(logsumexp(_coupling_table(T), axis=1)), "T")
 
 
 def coarse_grain(H: ArrayLike, T: ArrayLike) -> dict[str, Any]:
@@ -636,6 +712,12 @@ def coarse_grain(H: ArrayLike, T: ArrayLike) -> dict[str, Any]:
         (:math:`-\\ln\\sum_v e^{-H(v)+T(v,h)}`, the renormalised Hamiltonian),
         ``trace`` (:func:`trace_condition`), ``kl`` (:math:`D(p\\|\\tilde p)` in nats) and
         ``mutual_information`` (:math:`I(v;h)` under :math:`\\tilde p`, eq. 22, nats).
+
+    Raises
+    ------
+    TypeError, ValueError
+        For malformed ``H`` or ``T``, or a ``T`` whose trace exceeds float64 (see
+        :func:`trace_condition`).
     """
     H = _energies("H", H)
     T = _coupling_table(T)

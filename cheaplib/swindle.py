@@ -344,7 +344,8 @@ def log_linear_residual(log_p: ArrayLike, v: int, n: int) -> float:
     Raises
     ------
     ValueError
-        If ``log_p`` has the wrong shape or is not finite.
+        If ``log_p`` has the wrong shape or is not finite, or is so large (about 1e154)
+        that the squared residual overflows float64.
 
     Examples
     --------
@@ -355,7 +356,9 @@ def log_linear_residual(log_p: ArrayLike, v: int, n: int) -> float:
     A = onehot_design(v, n)
     y = check_array("log_p", log_p, shape=(A.shape[0],))
     coef, *_ = np.linalg.lstsq(A, y, rcond=None)
-    return float(np.sqrt(np.mean((A @ coef - y) ** 2)))
+    with np.errstate(over="ignore", invalid="ignore"):
+        rms = float(np.sqrt(np.mean((A @ coef - y) ** 2)))
+    return float(check_finite_result(rms, "log_p"))
 
 
 # --- Bayes' theorem as a softmax (eqs. 1-8) -------------------------------------------------

@@ -553,7 +553,7 @@ def check_finite_result(value: Any, inputs: str) -> Any:
     >>> check_finite_result(np.array([1.0, np.inf]), "K")
     Traceback (most recent call last):
     ...
-    ValueError: K out of range: the result overflows float64 (NaN or inf); use smaller values
+    ValueError: K out of range: the result leaves float64 (NaN or inf)
 
     Raises
     ------
@@ -564,10 +564,7 @@ def check_finite_result(value: Any, inputs: str) -> Any:
     for item in items:
         arr = np.asarray(item)
         if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
-            raise ValueError(
-                f"{inputs} out of range: the result overflows float64 (NaN or inf); "
-                "use smaller values"
-            )
+            raise ValueError(f"{inputs} out of range: the result leaves float64 (NaN or inf)")
     return value
 
 

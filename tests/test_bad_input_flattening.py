@@ -195,3 +195,31 @@ def test_widget_render_arguments():
         render_product_networks(4, 2.0)
     with pytest.raises(ValueError, match="activation"):
         render_product_networks(4, 0.1, "relu")
+
+
+# --- extreme finite values ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("p", [1e-200, 5e-324, 1e-19])
+def test_a_density_whose_break_even_does_not_fit_an_int64_is_refused(p):
+    # p = 1e-200 divided by zero (log1p(-p**2) is -0.0)
+    with pytest.raises(ValueError, match="p must be >= 1e-18"):
+        fl.sparse_break_even(p)
+
+
+def test_the_smallest_density_still_gives_its_break_even():
+    n = fl.sparse_break_even(1e-18)
+    assert isinstance(n, int) and abs(n * 1e-18 - 2.0) < 1e-6
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: fl.low_rank_cost(10**400, 1), "n"),
+        (lambda: fl.subset_product_matrix(np.full((3, 2), 1e200)), "a"),
+        (lambda: fl.strassen_factors(np.full((2, 2), 1e308)), "N"),
+    ],
+)
+def test_values_whose_results_overflow_are_refused(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

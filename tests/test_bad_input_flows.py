@@ -255,3 +255,47 @@ def test_sizes_over_budget_are_refused_before_allocating():
 def test_the_sde_blowing_up_is_reported_not_returned_as_nan():
     with np.errstate(over="ignore", invalid="ignore"), pytest.raises(ValueError, match="blew up"):
         flows.euler_maruyama(lambda z, t: z**3, np.full(3, 10.0), 0.1, 50, RNG)
+
+
+# --- extreme but finite values: scaled, or refused; never zeros, NaN or inf --------------
+
+
+def test_normalize_of_values_whose_mass_overflows_is_the_density():
+    x = np.linspace(0.0, 10.0, 11)
+    out = flows.normalize(np.full(11, 1e308), x)  # the mass, 1e309, overflows
+    np.testing.assert_allclose(out, 0.1, rtol=1e-15)
+    tiny = flows.normalize(np.full(11, 5e-324), x)  # the mass underflows to 0
+    np.testing.assert_allclose(tiny, 0.1, rtol=1e-15)
+    with pytest.raises(ValueError, match="p, grid"):  # the density itself is beyond float64
+        flows.normalize([0.0, 1.0, 0.0], [0.0, 1e-309, 2e-309])
+
+
+def test_relative_fisher_information_where_p_vanishes_in_its_tails():
+    x = np.linspace(-40.0, 40.0, 4001)
+    p = flows.normalize(np.exp(-(x**2) / 2), x)  # underflows to 0 in its tails
+    q = flows.normalize(np.exp(-(x**2) / 2.4), x)  # variance 1.2, positive everywhere
+    assert np.any(p == 0) and np.all(q > 0)
+    # N(0, 1) against N(0, s2): I = (1 - 1/s2)^2 for unit variance
+    assert flows.relative_fisher_information(p, q, x) == pytest.approx((1 - 1 / 1.2) ** 2, 1e-3)
+
+
+def test_relative_fisher_information_of_a_jump_grows_with_the_grid():
+    values = []
+    for n in (401, 801, 1601):  # p jumps to 0 at x = 0: the information is infinite
+        x = np.linspace(-8.0, 8.0, n)
+        q = flows.normalize(norm.pdf(x), x)
+        values.append(
+            flows.relative_fisher_information(flows.normalize(np.where(x > 0, q, 0), x), q, x)
+        )
+    assert values[1] > 1.9 * values[0] and values[2] > 1.9 * values[1]
+
+
+@pytest.mark.parametrize(("t", "theta", "d"), [(5e-324, 1.0, 5e-324), (1.0, 1e-300, 1e300)])
+def test_ou_parameters_whose_variance_leaves_float64_are_refused(t, theta, d):
+    with pytest.raises(ValueError, match="t, theta, diffusivity"):
+        flows.ou_transition_density(X, 0.0, t, theta, d)
+
+
+def test_a_time_whose_propagator_overflows_is_refused():
+    with pytest.raises(ValueError, match="t_values"):
+        flows.fokker_planck(P, X**2 / 2, X, [1e308])

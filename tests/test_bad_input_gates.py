@@ -130,3 +130,33 @@ def test_other_types():
         gates.shallow_monomial_approximation(2, 0.1)
     with pytest.raises(ValueError, match="overflow"):
         gates.shallow_product_approximation(16, 1e-300)
+
+
+# --- extreme finite values: refused with the argument named, never inf or OverflowError -
+
+
+@pytest.mark.parametrize("D", [1e308, 5e307])
+def test_beta_for_decimals_beyond_float64_is_refused(D):
+    with pytest.raises(ValueError, match="D"):
+        gates.beta_for_decimals(D)
+
+
+@pytest.mark.parametrize("D", [5e-324, 1e-20])
+def test_beta_for_a_vanishing_number_of_decimals_is_finite(D):
+    assert math.isfinite(gates.beta_for_decimals(D))
+    assert math.isfinite(gates.beta_for_decimals(D, rounding=True))
+
+
+@pytest.mark.parametrize("lam", [1e308, 1e-200, 5e-324])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda lam: gates.product_gate(lam),
+        lambda lam: gates.shallow_product_network(3, lam),
+        lambda lam: gates.deep_product_network(4, lam),
+        lambda lam: gates.grouped_product_network(4, 2, lam),
+    ],
+)
+def test_a_scale_whose_weights_overflow_is_refused(build, lam):
+    with pytest.raises(ValueError, match="lam"):
+        build(lam)

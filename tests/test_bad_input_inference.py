@@ -210,3 +210,29 @@ def test_sizes_over_budget_are_refused_before_allocating():
         inf.dynamical_bayes(PRIOR, DIV, np.linspace(0, 1, 10**7), TH)
     with pytest.raises(ValueError, match="channel is too large"):
         inf.bayes_update_matrix(np.full((1, 20000), 1.0), np.full(20000, 1 / 20000))
+
+
+# --- extreme finite values: refused with the argument named, never inf, NaN or a hang -----
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: inf.normal_mean_divergence(0.0, 1e308, MU), "sigma"),
+        (lambda: inf.normal_mean_divergence(1e308, 1.0, MU), "mu_star, sigma, mu"),
+        (lambda: inf.normal_mean_posterior(4.0, 0.0, 1e308, MU), "sigma"),
+        (lambda: inf.normal_mean_posterior(4.0, 0.0, 1e-200, MU), "sigma"),
+        (lambda: inf.normal_posterior_predictive(0.5, 0.0, 1e308, MU), "sigma"),
+        (lambda: inf.normal_map_trajectory([1.0, 2.0], 1e308), "sigma"),
+        (lambda: inf.normal_map_trajectory([1e308, 1e308], 1.0), "y"),
+        (lambda: inf.running_mean([1e308, 1e308]), "y"),
+        (lambda: inf.poisson_divergence(1e308, 1e-300), "lam_star, lam"),
+        (lambda: inf.dynamical_bayes(PRIOR, DIV, [1e308], TH), "T_values"),
+        (lambda: inf.dynamical_bayes(PRIOR, DIV, [10**9], TH), "T_values"),
+        (lambda: inf.dynamical_bayes(PRIOR, DIV, [1.0], TH, rtol=1e308), "rtol"),
+        (lambda: inf.dynamical_bayes(PRIOR, DIV, [1.0], TH, atol=10**9), "atol"),
+    ],
+)
+def test_values_out_of_range_are_refused(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()

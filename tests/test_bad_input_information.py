@@ -213,3 +213,30 @@ def test_widget_refuses_bad_settings(args, name):
 
 def test_widget_summary_refuses_bad_settings():
     _raises((TypeError, ValueError), "flip", hierarchy_summary, 0.9, 0.2, 7)
+
+
+# --- a Hierarchy is checked when it is built, not when it is used ------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"names": ("a",)}, "one name per level"),
+        ({"names": ("a", "b", "c")}, "one name per level"),
+        ({"names": "ab"}, "names"),
+        ({"names": ("a", 2)}, "names"),
+        ({"p0": np.array([np.nan, 0.5])}, "p0"),
+        ({"p0": np.array([0.7, 0.7])}, "p0"),
+        ({"matrices": (np.full((2, 2), 0.7),)}, "M_1"),
+        ({"matrices": np.eye(2)}, "matrices"),
+    ],
+)
+def test_a_malformed_hierarchy_is_refused(kwargs, match):
+    good = {"p0": np.array([0.5, 0.5]), "matrices": (np.eye(2),), "names": ("a", "b")}
+    _raises((ValueError, TypeError), match, mk.Hierarchy, **{**good, **kwargs})
+
+
+def test_a_well_formed_hierarchy_keeps_its_values():
+    h = mk.Hierarchy([0.25, 0.75], [np.eye(2)], ["a", "b"])
+    assert h.depth == 1 and h.names == ("a", "b")
+    np.testing.assert_array_equal(h.marginals()[1], [0.25, 0.75])

@@ -155,3 +155,28 @@ def test_log_partition_function_is_finite_on_valid_input(K, h, n):
     # ln Z lies between the largest Boltzmann weight and that plus n ln 2
     top = n * (abs(K) + abs(h))
     assert -top - 1e-9 <= lz <= top + n * math.log(2) + 1e-9
+
+
+# --- extreme finite couplings: refused, or computed stably ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: ising.exact_partition_function((2, 2), 1e308), "K, h"),
+        (lambda: ising.exact_distribution((2, 2), 0.1, 1e308), "K, h"),
+        (lambda: ising.partition_function_1d(5, 0.1, 1e308, log=True), "n, K, h"),
+        (lambda: ising.onsager_log_z_per_site(1e308), "K"),
+        (lambda: ising.ising_energy(SPINS, 1e308), "K, h"),
+        (lambda: ising.block_spin_flow(9, [0.3], RNG, n_levels=10**9), "n_levels"),
+    ],
+)
+def test_values_whose_results_leave_float64_are_refused(call, name):
+    _raises(call, name)
+
+
+def test_a_huge_coupling_gives_the_ground_states():
+    _, p, _ = ising.exact_distribution((2, 2), 1e200)  # ln 2 once vanished into ln Z
+    assert p.sum() == pytest.approx(1.0) and p.max() == pytest.approx(0.5)
+    assert ising.decimate_1d(1e308) == 1e308  # 2K overflows; the limit |K| - ln(2)/2
+    assert np.all(np.isfinite(ising.decimation_constant_1d(np.array([-1e308, 1.0]))))

@@ -153,3 +153,29 @@ def test_valid_input_gives_finite_numbers():
     assert np.all(np.isfinite(lo.max_entropy(GRID, [0.9]).p))
     assert np.all(np.isfinite(lo.edge_ising_energy(SPINS, EDGES, 1e300 / 10, 0.0)))
     assert np.all(np.isfinite(lo.fft_convolve(np.ones(8), np.ones((2, 8)))))
+
+
+# --- sizes are budgeted before allocating; factors checked like x ------------------------
+
+
+@pytest.mark.parametrize("fn", [lo.ising_edge_tables, lo.clique_cover_bound])
+def test_a_huge_site_count_is_refused_before_allocating(fn):
+    # n = 10**9 sites once allocated 7.45 GiB of per-site arrays
+    with pytest.raises(ValueError, match=r"n is too large.*bytes"):
+        fn([[0, 1]], 10**9)
+    with pytest.raises(ValueError, match="n must be"):
+        fn([[0, 1]], 10**400)
+
+
+@pytest.mark.parametrize("bad", [math.nan, math.inf])
+def test_a_non_finite_factor_is_refused(bad):
+    dense = np.array([[bad, 1.0], [0.0, 1.0]])
+    _raises(lambda: lo.apply_factors([dense], [1.0, 2.0]), r"factors\[0\]")
+    sparse = __import__("scipy.sparse").sparse.csr_array(dense)
+    _raises(lambda: lo.apply_factors([np.eye(2), sparse], [1.0, 2.0]), r"factors\[1\]")
+
+
+def test_a_scalar_x_and_an_overflowing_product_are_refused():
+    _raises(lambda: lo.apply_factors([np.eye(2)], 1.0), "x")
+    _raises(lambda: lo.apply_factors([np.full((2, 2), 1e200)], [1e200, 1e200]), "factors, x")
+    _raises(lambda: lo.ising_edge_tables([[0, 1]], 2, J=1e308, field=[-1e308, 0.0]), "J, field")

@@ -137,3 +137,29 @@ def test_valid_input_gives_finite_numbers():
     net = po.factored_phi4_network(4, 0.5, 0.25, 1e-3)
     assert np.all(np.isfinite(net(np.ones((2, 4)))))
     assert np.all(np.isfinite(po.polynomial_network(TERMS, 2, 1e-4)(np.ones((2, 2)))))
+
+
+# --- the count is budgeted before it is computed; extreme gate scales --------------------
+
+
+@pytest.mark.parametrize(("n", "d"), [(10**6, 10**6), (10**9, 10**9), (2 * 10**5, 2 * 10**5)])
+def test_a_count_too_large_to_compute_is_refused_first(n, d):
+    # math.comb(2 * 10**6, 10**6) ran past 30 s; the budget is checked from log-gamma
+    _raises(lambda: po.polynomial_terms(n, d), r"n, d is too large.*bits")
+    _raises(lambda: po.monomial_exponents(n, d), "n, d")
+
+
+def test_counts_within_the_budget_are_exact():
+    assert po.polynomial_terms(10**6, 2) == (10**6 + 2) * (10**6 + 1) // 2
+    assert po.polynomial_terms(3000, 3000).bit_length() == 5994
+
+
+@pytest.mark.parametrize("lam", [1e308, 1e-200, 5e-324])
+def test_a_gate_scale_whose_weights_overflow_is_refused(lam):
+    _raises(lambda: po.polynomial_network(TERMS, 8, lam), "lam")
+    _raises(lambda: po.factored_phi4_network(4, 0.5, 0.25, lam), "lam")
+
+
+def test_values_that_overflow_are_refused():
+    _raises(lambda: po.polynomial_value(TERMS, np.full((1, 8), 1e200)), "X")
+    _raises(lambda: po.factored_phi4_error_coefficient(np.full((1, 3), 1e100), 0.5, 0.25), "X")

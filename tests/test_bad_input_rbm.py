@@ -167,3 +167,40 @@ def test_walsh_and_bernoulli_shapes():
         from_bernoulli(np.zeros((2, 3)), np.zeros(2), np.zeros(2))
     with pytest.raises(ValueError, match="intercept_hidden"):
         from_bernoulli(np.zeros((2, 3)), np.zeros(3), np.zeros(3))
+
+
+# --- extreme finite parameters: refused or computed stably, never NaN --------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        ([[1e308, 1e308]], [0.0, 0.0], [0.0]),
+        ([[1e200]], [1e300], [1e300]),
+        ([[0.0]], [0.0], [2e300]),
+    ],
+)
+def test_parameters_whose_energy_leaves_float64_are_refused(params):
+    with pytest.raises(ValueError, match="weights, visible_bias, hidden_bias"):
+        RBM(*params)
+
+
+def test_large_but_finite_energies_give_normalised_distributions():
+    m = RBM([[1e100, -1e100]], [1e99, 0.0], [0.0])
+    np.testing.assert_array_equal(visible_distribution(m), [0.0, 1.0, 0.0, 0.0])
+    assert hidden_distribution(m).sum() == pytest.approx(1.0)
+    degenerate = RBM([[1e100, 1e100]], [0.0, 0.0], [0.0])  # two ground states
+    np.testing.assert_allclose(visible_distribution(degenerate), [0.5, 0.0, 0.0, 0.5])
+
+
+def test_ising_distribution_with_an_overflowing_coupling_is_refused():
+    with pytest.raises(ValueError, match="K"):
+        ising_distribution(4, ring_edges(4), 1e308)
+    p = ising_distribution(4, ring_edges(4), 1e300)  # two ground states, each 1/2
+    np.testing.assert_allclose(p[[0, -1]], 0.5)
+    assert p.sum() == pytest.approx(1.0)
+
+
+def test_bond_coupling_of_a_huge_weight_is_its_limit():
+    assert bond_coupling(1e308) == 1e308  # |w| - ln(2)/2, exact in float64 there
+    assert np.all(np.isfinite(bond_coupling(np.array([-1e308, 0.5, 1e308]))))

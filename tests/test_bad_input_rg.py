@@ -185,3 +185,35 @@ def test_large_energies_stay_finite_in_log_space(shift, scale):
     assert math.isfinite(ce["log_Z"]) and math.isfinite(ce["log_Z_tot"])
     assert abs(ce["log_Z"] - ce["log_Z_tot"]) <= 1e-9 * max(1.0, abs(ce["log_Z"]))
     assert np.all(np.isfinite(ce["p"])) and np.all(np.isfinite(ce["p_tilde"]))
+
+
+# --- extreme finite couplings and fields ---------------------------------------------------
+
+
+@pytest.mark.parametrize("y0", [1e-160, 1e-300, 1e300])
+def test_fisher_information_kept_is_computed_beyond_float64_informations(y0):
+    # y0 = 1e-160 once made 1/E(0)^2 overflow and returned NaN; the fractions stay in [0, 1]
+    kept = rg.fisher_information_kept((16, 16), [y0, 1.0, 1.0], 2)
+    assert np.all(np.isfinite(kept)) and np.all((kept >= 0) & (kept <= 1 + 1e-12))
+    _raises(lambda: rg.fisher_information((16, 16), [1e-160, 1.0], 2), "y")
+
+
+def test_fisher_information_kept_of_moderate_couplings_is_unchanged():
+    # the scaled path agrees with the direct one where both are finite
+    assert rg.fisher_information_kept((16, 16), [1e-10, 1.0], 2)[0] == pytest.approx(
+        rg.fisher_information_kept((16, 16), [1e-160, 1.0], 2)[0], rel=1e-6
+    )
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda: rg.block_average(np.full((4, 4), 1e308), 2), "field"),
+        (lambda: rg.power_spectrum(np.full((4, 4), 1e200)), "field"),
+        (lambda: rg.gaussian_energy(np.full((4, 4), 1e200), [1.0]), "field, y"),
+        (lambda: rg.trace_condition(np.full((2, 2), 1e308)), "T"),
+        (lambda: rg.coarse_grain([0.0, 1.0], np.full((2, 2), 800.0)), "T"),
+    ],
+)
+def test_values_whose_results_overflow_are_refused(call, name):
+    _raises(call, name)
