@@ -69,11 +69,13 @@ from cheaplib.validation import (
 __all__ = [
     "MAX_PIXELS",
     "MAX_SIDE",
+    "IMAGES",
     "MaxEnt",
     "OrderInformation",
     "PseudoLikelihood",
     "THRESHOLDS",
     "binary_patches",
+    "bundled_file",
     "conditional_log_likelihood",
     "connected_information",
     "coupling_matrix",
@@ -81,10 +83,12 @@ __all__ = [
     "empirical_entropy",
     "fit_maxent",
     "fit_pseudolikelihood",
+    "image_patterns",
     "heat_capacity",
     "heat_capacity_peak",
     "independent_log_likelihood",
     "information_by_order",
+    "load_image",
     "locality_share",
     "log_likelihood",
     "multi_information",
@@ -171,6 +175,80 @@ def binary_patches(
         return (flat > np.median(flat, axis=1, keepdims=True)).astype(np.uint8)
     level = check_real("threshold", threshold)
     return (flat > level).astype(np.uint8)
+
+
+#: The real images of chapter 8: name -> (``skimage.data`` function, file bundled in the
+#: scikit-image package, what it shows).  Every one is read from the installed package;
+#: none is downloaded (:func:`load_image` refuses a file that is not there).
+IMAGES: dict[str, tuple[str, str, str]] = {
+    "camera": ("camera", "camera.png", "photograph: a man with a camera"),
+    "grass": ("grass", "grass.png", "texture: grass"),
+    "gravel": ("gravel", "gravel.png", "texture: gravel"),
+    "brick": ("brick", "brick.png", "texture: a brick wall"),
+    "astronaut": ("astronaut", "astronaut.png", "photograph: astronaut Eileen Collins"),
+    "coffee": ("coffee", "coffee.png", "photograph: a cup of coffee"),
+    "chelsea": ("chelsea", "chelsea.png", "photograph: Chelsea the cat"),
+    "hubble": ("hubble_deep_field", "hubble_deep_field.jpg", "astronomy: Hubble deep field"),
+    "faces": ("lfw_subset", "lfw_subset.npy", "100 faces of 25 x 25 pixels (LFW subset)"),
+}
+
+
+def bundled_file(name: str) -> Any:
+    """Path of the file of image ``name`` inside the installed scikit-image package.
+
+    Raises
+    ------
+    ValueError
+        For a name not in :data:`IMAGES`, or a file that the installed package does not
+        hold (scikit-image would then try to download it, which the book refuses).
+    """
+    from pathlib import Path
+
+    import skimage.data
+
+    name = check_choice("name", name, tuple(IMAGES))
+    path = Path(skimage.data.__file__).parent / IMAGES[name][1]
+    if not path.is_file():
+        raise ValueError(
+            f"name: {name!r} is not bundled with this scikit-image ({path} is missing); "
+            "it would be downloaded, which the book does not do"
+        )
+    return path
+
+
+def load_image(name: str) -> FloatArray:
+    """Grey levels in ``[0, 1]`` of one of the bundled images (:data:`IMAGES`).
+
+    Colour images are converted by ``skimage.color.rgb2gray``.  ``"faces"`` is a stack of
+    shape ``(100, 25, 25)``: the first 100 images of ``skimage.data.lfw_subset()``, which
+    are the faces (the other 100 are background crops).
+
+    Examples
+    --------
+    >>> load_image("camera").shape
+    (512, 512)
+    """
+    import skimage.color
+    import skimage.data
+
+    bundled_file(name)  # refuses anything that would be downloaded
+    raw = np.asarray(getattr(skimage.data, IMAGES[name][0])())
+    if name == "faces":
+        return np.asarray(raw[:100], dtype=np.float64)
+    if raw.ndim == 3:
+        return np.asarray(skimage.color.rgb2gray(raw[..., :3]), dtype=np.float64)
+    return np.asarray(raw, dtype=np.float64) / 255.0
+
+
+def image_patterns(name: str, size: int, threshold: str = "median") -> Any:
+    """Binary ``size x size`` patches of a bundled image (:func:`binary_patches`).
+
+    For the stack of faces every face is binarized at its own median and the patches of
+    all faces are pooled.
+    """
+    image = load_image(name)
+    stack = image if image.ndim == 3 else image[None]
+    return np.vstack([binary_patches(im, size, threshold) for im in stack])
 
 
 def _patterns(patterns: ArrayLike, name: str = "patterns") -> Any:

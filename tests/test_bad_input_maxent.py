@@ -216,3 +216,12 @@ def test_coupling_maps_need_a_symmetric_matrix_of_the_patch(fn):
 def test_a_zero_coupling_matrix_has_no_share(fn):
     with pytest.raises(ValueError, match="0/0"):
         fn(np.zeros((4, 4)), 2)
+
+
+def test_unknown_images_are_refused():
+    from cheaplib.maxent import bundled_file, load_image
+
+    with pytest.raises(ValueError, match="name must be one of"):
+        load_image("lena")
+    with pytest.raises(TypeError, match="name"):
+        bundled_file(3)

@@ -412,3 +412,24 @@ def test_maxent_dataclass_is_what_fit_returns():
     assert isinstance(model, MaxEnt) and model.order == 2 and model.n == 2
     assert model.moment_error < 1e-10
     assert model.probabilities().sum() == pytest.approx(1.0)
+
+
+# --- the bundled images -------------------------------------------------------------------------
+
+
+def test_every_image_is_bundled_and_loads_without_the_network(monkeypatch):
+    import socket
+
+    from cheaplib.maxent import IMAGES, bundled_file, image_patterns, load_image
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an image tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    for name in IMAGES:
+        assert bundled_file(name).is_file()
+        image = load_image(name)
+        assert image.min() >= 0.0 and image.max() <= 1.0 and np.ptp(image) > 0
+    assert load_image("faces").shape == (100, 25, 25)
+    assert image_patterns("faces", 4).shape == (100 * 22 * 22, 16)
