@@ -17,6 +17,11 @@ Two rules for the reader (issue 15), enforced here rather than figure by figure:
   size that reads as :data:`MIN_TEXT_PX` on the phone.  Wide figures therefore get large
   text: prefer figures at most 6.4 inches wide, and stack panels (``nrows=2``) rather than
   put three side by side.
+
+A figure shown in a notebook also publishes, in its output metadata under
+:data:`DIGEST_KEY`, a digest of what it plots (:func:`figure_digest`: each line's,
+collection's, image's and bar's data, down-sampled and rounded), so that strict nbval
+(``tools.nbval_figures``) compares figures by their data as well as by their pixels.
 """
 
 from __future__ import annotations
@@ -44,8 +49,10 @@ __all__ = [
     "SCREEN_DPI",
     "STYLE",
     "BookFigure",
+    "DIGEST_KEY",
     "enforce_legible_text",
     "figure_bundle",
+    "figure_digest",
     "min_font_size",
     "new_figure",
     "smallest_text_px",
@@ -189,11 +196,134 @@ def figure_bundle(fig: Figure) -> tuple[dict[str, str], dict[str, dict[str, int]
     return data, {"image/png": {"width": css_width}}
 
 
+DIGEST_KEY = "deep-and-cheap"
+"""Output-metadata key under which a displayed figure stores ``{"figure": digest}``."""
+DIGEST_POINTS = 64
+"""Most points per series in a figure digest (evenly spaced indices, ends included)."""
+DIGEST_DIGITS = 6
+"""Significant digits of the numbers in a figure digest."""
+
+
+def _digest_column(values: Any, points: int, digits: int) -> list[float | str | None]:
+    import numpy as np
+
+    flat: np.ndarray = np.ma.filled(np.ma.asarray(values, dtype=float), np.nan).ravel()
+    if flat.size > points:
+        flat = flat[np.unique(np.linspace(0, flat.size - 1, points).round().astype(int))]
+    out: list[float | str | None] = []
+    for v in flat.tolist():
+        if v != v:
+            out.append(None)
+        elif v in (float("inf"), float("-inf")):
+            out.append("inf" if v > 0 else "-inf")
+        else:
+            out.append(float(f"{v:.{digits}g}"))
+    return out
+
+
+def _series(kind: str, label: str, columns: dict[str, Any], points: int, digits: int) -> dict:
+    import numpy as np
+
+    n = int(np.size(next(iter(columns.values())))) if columns else 0
+    return {
+        "kind": kind,
+        "label": label,
+        "n": n,
+        "data": {k: _digest_column(v, points, digits) for k, v in columns.items()},
+    }
+
+
+def figure_digest(
+    fig: Figure, points: int = DIGEST_POINTS, digits: int = DIGEST_DIGITS
+) -> dict[str, Any]:
+    """What ``fig`` plots, per axes, down-sampled and rounded: a JSON-able digest.
+
+    For every axes: each line's x and y (``Line2D.get_xydata``), each collection's
+    offsets (scatter) or path vertices (fills, line collections) and colour values, each
+    image's array, and the rectangles of bars and histograms (x, y, width, height). Each
+    series keeps at most ``points`` evenly spaced points (its length ``n`` is recorded)
+    and ``digits`` significant digits; NaN is ``None``, infinities ``"inf"``/``"-inf"``.
+    The axes' scales and limits are recorded too.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    points : int, optional
+        Most points per series, in ``2..4096`` (default :data:`DIGEST_POINTS`).
+    digits : int, optional
+        Significant digits, in ``1..17`` (default :data:`DIGEST_DIGITS`).
+
+    Returns
+    -------
+    dict
+        ``{"axes": [{"xscale", "yscale", "xlim", "ylim", "series": [...]}, ...]}``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``fig`` is not a Figure, or ``points``/``digits`` are out of range.
+    """
+    import numpy as np
+    from matplotlib.patches import Rectangle
+
+    check_instance("fig", fig, Figure, "a matplotlib Figure")
+    points = check_int("points", points, 2, 4096)
+    digits = check_int("digits", digits, 1, 17)
+    axes = []
+    for ax in fig.axes:
+        series = []
+        for line in ax.get_lines():
+            xy = np.asarray(line.get_xydata(), dtype=float).reshape(-1, 2)
+            series.append(
+                _series(
+                    "line", str(line.get_label()), {"x": xy[:, 0], "y": xy[:, 1]}, points, digits
+                )
+            )
+        for coll in ax.collections:
+            columns: dict[str, Any] = {}
+            offsets = np.asarray(coll.get_offsets(), dtype=float).reshape(-1, 2)
+            if offsets.shape[0] > 1 or (offsets.shape[0] == 1 and np.any(offsets != 0)):
+                columns = {"x": offsets[:, 0], "y": offsets[:, 1]}
+            else:
+                paths = [np.asarray(p.vertices, dtype=float) for p in coll.get_paths()]
+                paths = [v for v in paths if v.size]
+                if paths:
+                    verts = np.concatenate(paths).reshape(-1, 2)
+                    columns = {"x": verts[:, 0], "y": verts[:, 1]}
+            values = coll.get_array()
+            if values is not None and np.size(values):
+                columns["values"] = values
+            if columns:
+                kind = type(coll).__name__
+                series.append(_series(kind, str(coll.get_label()), columns, points, digits))
+        for image in ax.get_images():
+            values = image.get_array()
+            if values is not None and np.size(values):
+                series.append(_series("image", str(image.get_label()), {"values": values},
+                                      points, digits))  # fmt: skip
+        bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+        if bars:
+            box = np.array([[b.get_x(), b.get_y(), b.get_width(), b.get_height()] for b in bars])
+            cols = {"x": box[:, 0], "y": box[:, 1], "width": box[:, 2], "height": box[:, 3]}
+            series.append(_series("bars", "", cols, points, digits))
+        axes.append(
+            {
+                "xscale": ax.get_xscale(),
+                "yscale": ax.get_yscale(),
+                "xlim": _digest_column(ax.get_xlim(), points, digits),
+                "ylim": _digest_column(ax.get_ylim(), points, digits),
+                "series": series,
+            }
+        )
+    return {"axes": axes}
+
+
 class BookFigure(Figure):
     """A matplotlib Figure that keeps its text legible at phone width (see module doc).
 
     In a notebook it displays itself through :func:`figure_bundle` (a sharp PNG with its
-    CSS width), whether it is the last expression of a cell or passed to ``display``.
+    CSS width), whether it is the last expression of a cell or passed to ``display``, with
+    the :func:`figure_digest` of its data in the output metadata.
     """
 
     def draw(self, renderer: RendererBase) -> None:
@@ -209,7 +339,8 @@ class BookFigure(Figure):
         from IPython.display import publish_display_data
 
         data, metadata = figure_bundle(self)
-        publish_display_data(data={**data, **self.extra_data}, metadata=metadata)
+        meta: dict[str, Any] = {**metadata, DIGEST_KEY: {"figure": figure_digest(self)}}
+        publish_display_data(data={**data, **self.extra_data}, metadata=meta)
 
 
 def new_figure(

@@ -7,12 +7,22 @@ same pixel size, and at most :data:`MAX_CHANGED` of the pixels differing by more
 anti-aliased pixels where a curve sits in round-off (about 1,400 of ~300,000 pixels, 0.5 %,
 in the error floor of chapter 2's gate-error figure); a figure that no longer matches the
 code — another curve, another axis range, a replaced picture — changes far more.
+
+Pixels miss a curve scaled by a few percent (or by 3 on a log axis near the frame), so
+the figures are also compared by their data: a figure shown through
+:class:`cheaplib.plotting.BookFigure` stores a digest of what it plots in its output
+metadata (:func:`cheaplib.plotting.figure_digest`), and every series of the fresh digest
+must match the committed one within :data:`DATA_RTOL` of the series' largest magnitude,
+column by column (``max |Δy| <= DATA_RTOL * max |y|``): ×1.02 on one curve fails, CPU
+round-off passes. An output committed before the digest existed holds none: its data
+comparison is skipped (the next re-execution stores it).
 """
 
 from __future__ import annotations
 
 import base64
 import io
+import math
 from typing import Any
 
 import numpy as np
@@ -21,6 +31,10 @@ import numpy as np
 PIXEL_THRESHOLD = 0.1
 #: Largest fraction of changed pixels that still counts as the same figure.
 MAX_CHANGED = 0.01
+#: Largest change of a plotted series, relative to the largest magnitude of its column.
+DATA_RTOL = 1e-3
+#: Output-metadata key of the digest (cheaplib.plotting.DIGEST_KEY), under "figure".
+DIGEST_KEY = "deep-and-cheap"
 
 
 def decode_png(data: str) -> np.ndarray:
@@ -53,6 +67,104 @@ def _pngs(outputs: list[Any]) -> list[str]:
     return found
 
 
+def _digests(outputs: list[Any]) -> list[dict | None]:
+    """The figure digest of each PNG output (None where the output holds none)."""
+    found: list[dict | None] = []
+    for out in outputs:
+        data = out.get("data", {}) if hasattr(out, "get") else {}
+        if "image/png" in data:
+            meta = out.get("metadata", {}) or {}
+            found.append((meta.get(DIGEST_KEY) or {}).get("figure"))
+    return found
+
+
+def _column(values: list[Any]) -> np.ndarray:
+    return np.array(
+        [np.nan if v is None else float(v) for v in values], dtype=float
+    )  # "inf"/"-inf" parse as floats
+
+
+def digest_differences(ref: dict, test: dict, rtol: float = DATA_RTOL) -> list[str]:
+    """How the plotted data of ``test`` differ from ``ref`` (two figure digests).
+
+    Same axes, scales and series (kind, label, length); every column within ``rtol`` of
+    its largest finite magnitude in ``ref``; NaN and infinities in the same places.
+    """
+    found: list[str] = []
+    ra, ta = ref.get("axes", []), test.get("axes", [])
+    if len(ra) != len(ta):
+        return [f"{len(ta)} axes, the committed figure has {len(ra)}"]
+    for i, (a, b) in enumerate(zip(ra, ta, strict=True)):
+        where = f"axes {i + 1}"
+        for key in ("xscale", "yscale"):
+            if a.get(key) != b.get(key):
+                found.append(f"{where}: {key} {b.get(key)} instead of {a.get(key)}")
+        pairs = [(f"{where} xlim", a.get("xlim", []), b.get("xlim", []))]
+        pairs += [(f"{where} ylim", a.get("ylim", []), b.get("ylim", []))]
+        rs, ts = a.get("series", []), b.get("series", [])
+        if len(rs) != len(ts):
+            found.append(f"{where}: {len(ts)} plotted series, the committed figure has {len(rs)}")
+            continue
+        for j, (r, t) in enumerate(zip(rs, ts, strict=True)):
+            name = f"{where}, {r.get('kind')} {j + 1}" + (
+                f" ({r['label']!r})" if r.get("label") and not r["label"].startswith("_") else ""
+            )
+            if (r.get("kind"), r.get("label"), r.get("n")) != (
+                t.get("kind"),
+                t.get("label"),
+                t.get("n"),
+            ):
+                found.append(
+                    f"{name}: now {t.get('kind')} {t.get('label')!r} of {t.get('n')} points, "
+                    f"committed {r.get('kind')} {r.get('label')!r} of {r.get('n')}"
+                )
+                continue
+            rd, td = r.get("data", {}), t.get("data", {})
+            if set(rd) != set(td):
+                found.append(f"{name}: columns {sorted(td)} instead of {sorted(rd)}")
+                continue
+            pairs += [(f"{name} {c}", rd[c], td[c]) for c in rd]
+        for label, rv, tv in pairs:
+            x, y = _column(rv), _column(tv)
+            if x.shape != y.shape:
+                found.append(f"{label}: {y.size} values instead of {x.size}")
+                continue
+            fx, fy = np.isfinite(x), np.isfinite(y)
+            if np.any(fx != fy) or not np.array_equal(x[~fx], y[~fx], equal_nan=True):
+                found.append(f"{label}: NaN or infinities moved")
+                continue
+            if not fx.any():
+                continue
+            size = float(np.abs(x[fx]).max())
+            delta = float(np.abs(x[fx] - y[fx]).max())
+            if delta > rtol * size:
+                found.append(
+                    f"{label}: data changed by up to {delta:.3g} "
+                    f"({delta / size if size else math.inf:.2%} of its largest magnitude "
+                    f"{size:.3g}; tolerance {rtol:g})"
+                )
+    return found
+
+
+def digest_problems(ref_outputs: list[Any], test_outputs: list[Any]) -> list[str]:
+    """Data differences between the figures of two output lists (committed, fresh).
+
+    A committed figure without a digest (executed before digests existed) is not
+    compared by its data.
+    """
+    found = []
+    for k, (r, t) in enumerate(zip(_digests(ref_outputs), _digests(test_outputs), strict=False)):
+        if r is None:
+            continue
+        if t is None:
+            found.append(
+                f"figure {k + 1}: the committed figure has a data digest, the fresh one none"
+            )
+            continue
+        found += [f"figure {k + 1}: {d}" for d in digest_differences(r, t)]
+    return found
+
+
 def pytest_configure(config: Any) -> None:
     """Wrap nbval's output comparison with a comparison of the figures."""
     from nbval import plugin
@@ -79,6 +191,12 @@ def pytest_configure(config: Any) -> None:
                     f"channel threshold {PIXEL_THRESHOLD})"
                 )
                 return False
+        data = digest_problems(ref, test)
+        if data:
+            self.comparison_traceback.append(
+                "the figures' data differ from the committed ones:\n  " + "\n  ".join(data[:10])
+            )
+            return False
         return True
 
     compare_outputs._compares_figures = True  # type: ignore[attr-defined]
