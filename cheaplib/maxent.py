@@ -94,6 +94,7 @@ __all__ = [
     "multi_information",
     "orientation_couplings",
     "pairwise_information_fraction",
+    "pairwise_model",
     "pixel_pairs",
     "sample_patterns",
     "subset_masks",
@@ -460,6 +461,39 @@ def coupling_matrix(n: int, masks: ArrayLike, params: ArrayLike) -> FloatArray:
     J[ij[:, 0], ij[:, 1]] = th[pairs]
     J[ij[:, 1], ij[:, 0]] = th[pairs]
     return J
+
+
+def pairwise_model(fields: ArrayLike, couplings: ArrayLike) -> MaxEnt:
+    """The pairwise model of eq. (1): fields :math:`h_i` and couplings :math:`J_{ij}` only.
+
+    Normalised exactly over the :math:`2^n` states, so that a model fitted another way (by
+    pseudo-likelihood, say) can be compared with :func:`fit_maxent` on held-out data
+    through :func:`log_likelihood`.  ``iterations`` is 0 and ``moment_error`` NaN: no data
+    were fitted.
+
+    Examples
+    --------
+    >>> m = pairwise_model([0.0, 0.0], [[0.0, 0.5], [0.5, 0.0]])
+    >>> round(float(m.probabilities()[0]), 6)  # both down: e^{0.5} / (2e^{0.5} + 2e^{-0.5})
+    0.365529
+    """
+    h = check_array("fields", fields, ndim=1)
+    n = h.size
+    if n > MAX_PIXELS:
+        raise ValueError(f"fields has n = {n} > MAX_PIXELS = {MAX_PIXELS} entries")
+    J = check_array("couplings", couplings, shape=(n, n))
+    if not np.allclose(J, J.T) or np.any(np.diag(J) != 0):
+        raise ValueError("couplings must be symmetric with a zero diagonal")
+    masks = subset_masks(n, min(2, n))
+    i, j = np.triu_indices(n, k=1)
+    by_mask = np.argsort((1 << i) | (1 << j), kind="stable")  # the order of subset_masks
+    params = np.concatenate([h, J[i, j][by_mask]])
+    full = np.zeros(2**n)
+    full[masks] = params
+    exponent = _exponent(full)
+    log_z = float(logsumexp(exponent))
+    entropy = _bits(np.exp(exponent - log_z))
+    return MaxEnt(n, min(2, n), masks, params, log_z, entropy, 0, math.nan)
 
 
 def _model_moments(theta: FloatArray, masks: IntArray, n: int) -> tuple[float, FloatArray]:
@@ -1021,7 +1055,9 @@ def sample_patterns(model: MaxEnt, n_samples: int, rng: np.random.Generator) -> 
     n_samples = check_int("n_samples", n_samples, 1, 10**8)
     rng = check_rng(rng)
     check_budget("n_samples", 8.0 * n_samples * (model.n + 1), MAX_BYTES)
-    codes = rng.choice(2**model.n, size=n_samples, p=model.probabilities())
+    cdf = np.cumsum(model.probabilities())
+    codes = np.searchsorted(cdf, rng.random(n_samples) * cdf[-1], side="right")
+    codes = np.minimum(codes, 2**model.n - 1)  # a draw at the very top of the last bin
     return ((codes[:, None] >> np.arange(model.n)) & 1).astype(np.uint8)
 
 

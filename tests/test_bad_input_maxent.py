@@ -225,3 +225,16 @@ def test_unknown_images_are_refused():
         load_image("lena")
     with pytest.raises(TypeError, match="name"):
         bundled_file(3)
+
+
+def test_pairwise_model_arguments():
+    from cheaplib.maxent import pairwise_model
+
+    with pytest.raises(ValueError, match="couplings must have shape"):
+        pairwise_model([0.0, 0.0], np.zeros((3, 3)))
+    with pytest.raises(ValueError, match="symmetric"):
+        pairwise_model([0.0, 0.0], [[0.0, 1.0], [0.0, 0.0]])
+    with pytest.raises(ValueError, match="fields has n = 17"):
+        pairwise_model(np.zeros(17), np.zeros((17, 17)))
+    with pytest.raises(ValueError, match="fields must be finite"):
+        pairwise_model([np.nan, 0.0], np.zeros((2, 2)))

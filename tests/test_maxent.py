@@ -30,6 +30,7 @@ from cheaplib.maxent import (
     multi_information,
     orientation_couplings,
     pairwise_information_fraction,
+    pairwise_model,
     pixel_pairs,
     sample_patterns,
     subset_masks,
@@ -433,3 +434,14 @@ def test_every_image_is_bundled_and_loads_without_the_network(monkeypatch):
         assert image.min() >= 0.0 and image.max() <= 1.0 and np.ptp(image) > 0
     assert load_image("faces").shape == (100, 25, 25)
     assert image_patterns("faces", 4).shape == (100 * 22 * 22, 16)
+
+
+def test_pairwise_model_rebuilds_a_fit():
+    rng = np.random.default_rng(21)
+    x = (rng.random((500, 5)) < 0.5).astype(np.uint8)
+    x[:, 3] ^= x[:, 1] & x[:, 0]
+    fitted = fit_maxent(x, 2)
+    rebuilt = pairwise_model(fitted.fields(), fitted.couplings())
+    np.testing.assert_allclose(rebuilt.probabilities(), fitted.probabilities(), atol=1e-14)
+    assert rebuilt.entropy == pytest.approx(fitted.entropy, abs=1e-12)
+    assert log_likelihood(rebuilt, x) == pytest.approx(log_likelihood(fitted, x), abs=1e-12)
