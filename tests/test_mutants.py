@@ -1,0 +1,88 @@
+"""tools.mutants: a check cell kills a mutant of the cheaplib function behind it when its
+shown output changes; a check that rounds the change away lets it survive."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from tools import mutants
+from tools.execute_notebooks import execute
+
+
+def test_called_read_and_assigned_names():
+    src = "%time x = 1\nimport numpy as np\ny = gates.f(a, b) + g(np.sum(c))\nz: int = h()"
+    assert sorted(mutants.called_names(src)) == ["g", "gates.f", "h", "np.sum"]
+    assert {"a", "b", "c", "gates", "g", "np", "h"} <= mutants.read_names(src)
+    assert {"y", "z"} <= mutants.assigned_names(src)
+
+
+def test_shown_text_is_what_strict_nbval_compares():
+    outputs = [
+        {"output_type": "stream", "name": "stdout", "text": "a at 0x7f00aa11bb22\n"},
+        {"output_type": "stream", "name": "stdout", "text": "b\n"},
+        {"output_type": "display_data", "data": {"image/png": "...", "text/plain": "<Fig>"}},
+        {
+            "output_type": "display_data",
+            "data": {
+                "text/plain": "v",
+                "text/html": "<b>v</b>",
+                mutants.GLUE_PREFIX + "text/plain": "1",
+            },
+        },
+    ]
+    assert mutants.shown_text(outputs) == [
+        ("stream:stdout", "a at 0xADDRESS\nb\n"),
+        (mutants.GLUE_PREFIX + "text/plain", "1"),
+        ("text/html", "<b>v</b>"),
+        ("text/plain", "v"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def chapter(tmp_path_factory):
+    path = tmp_path_factory.mktemp("chapters") / "09_mutants.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from cheaplib.claims import Compare, check\nfrom cheaplib import gates\n"
+            "from cheaplib.gates import gate_error_constant",
+            id="setup",
+        ),
+        nbformat.v4.new_code_cell(
+            "_ = check('m-sharp', statement='s', source='001', compare=Compare('C', "
+            "gate_error_constant('softplus'), -1 / 12, rtol=1e-9, reason='round-off'))",
+            id="sharp",
+        ),
+        nbformat.v4.new_code_cell(
+            "_ = check('m-blunt', statement='s', source='001', compare=Compare('C', "
+            "round(gates.gate_error_constant('exp'), 1), 0.2, atol=0.05, reason='r', "
+            "digits=1), show=False)",
+            id="blunt",
+        ),
+        nbformat.v4.new_code_cell("c = gate_error_constant('exp')", id="producer"),
+        nbformat.v4.new_code_cell(
+            "_ = check('m-later', statement='s', source='001', "
+            "compare=Compare('C', c, 1 / 6, rtol=1e-9, reason='round-off'))",
+            id="consumer",
+        ),
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    execute(path)
+    return path
+
+
+def test_mutants_are_killed_survive_or_go_through_the_producer(chapter):
+    result = mutants.mutate_chapter(chapter)
+    killed = {(w.split()[0], name) for w, name, _ in result.killed}
+    survived = {(w.split()[0], name) for w, name, _ in result.survived}
+    assert ("sharp", "gate_error_constant") in killed
+    assert ("blunt", "gates.gate_error_constant") in survived
+    assert ("consumer", "gate_error_constant") in killed  # through the producer cell
+    assert result.claims == {"m-sharp", "m-blunt", "m-later"}
+    assert result.skipped == []
