@@ -107,3 +107,46 @@ def test_bad_arguments_are_refused():
         figure_digest("not a figure")  # type: ignore[arg-type]
     with pytest.raises(ValueError):
         figure_digest(_figure(), points=1)
+
+
+def test_strict_nbval_fails_a_curve_scaled_in_the_committed_digest(tmp_path):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import nbformat
+
+    from tools.execute_notebooks import execute
+
+    root = Path(__file__).resolve().parents[1]
+    path = tmp_path / "fig.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import numpy as np\nfrom cheaplib.plotting import new_figure\n"
+            "fig, ax = new_figure(width=4, height=3)\nx = np.linspace(0, 1, 200)\n"
+            "ax.plot(x, np.exp(-3 * x))\nax.plot(x, np.sqrt(x))\nfig"
+        )
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    execute(path)
+
+    def nbval(p: Path) -> int:
+        cmd = [sys.executable, "-m", "pytest", "-c", "pyproject.toml", "--nbval", "-q", str(p)]
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=root).returncode
+
+    raw = json.loads(path.read_text())
+    (out,) = [o for o in raw["cells"][0]["outputs"] if "image/png" in o.get("data", {})]
+    series = out["metadata"][DIGEST_KEY]["figure"]["axes"][0]["series"][1]
+    assert series["n"] == 200
+    series["data"]["y"] = [v * 1.02 for v in series["data"]["y"]]
+    tampered = tmp_path / "tampered.ipynb"
+    tampered.write_text(json.dumps(raw))
+    assert nbval(path) == 0
+    assert nbval(tampered) != 0
