@@ -69,6 +69,7 @@ from cheaplib.validation import (
 __all__ = [
     "MAX_PIXELS",
     "MAX_SIDE",
+    "MIN_TEMPERATURE",
     "IMAGES",
     "MaxEnt",
     "OrderInformation",
@@ -108,6 +109,8 @@ MAX_PIXELS = 16
 MAX_SIDE = 16
 #: How :func:`binary_patches` binarizes: at the image's median, or at each patch's own.
 THRESHOLDS = ("median", "patch-median")
+#: Lowest temperature :func:`heat_capacity` accepts (below it :math:`1/T^2` overflows).
+MIN_TEMPERATURE = 1e-6
 #: Below this many bits of multi-information a pattern set counts as independent.
 ZERO_INFORMATION = 1e-9
 
@@ -410,6 +413,21 @@ class MaxEnt:
     iterations: int
     moment_error: float
 
+    def __post_init__(self) -> None:
+        n = check_int("n", self.n, 1, MAX_PIXELS)
+        object.__setattr__(self, "n", n)
+        object.__setattr__(self, "order", check_int("order", self.order, 1, n))
+        masks = check_array("masks", self.masks, ndim=1, dtype=np.int64)
+        if np.any((masks < 1) | (masks >= 2**n)):
+            raise ValueError(f"masks must lie in [1, 2**n - 1] for n = {n}")
+        object.__setattr__(self, "masks", masks)
+        object.__setattr__(self, "params", check_array("params", self.params, shape=(masks.size,)))
+        object.__setattr__(self, "log_z", check_real("log_z", self.log_z))
+        object.__setattr__(self, "entropy", check_real("entropy", self.entropy, low=0.0))
+        object.__setattr__(self, "iterations", check_int("iterations", self.iterations, 0))
+        err = check_real("moment_error", self.moment_error, low=0.0)
+        object.__setattr__(self, "moment_error", err)
+
     @property
     def n_params(self) -> int:
         """Number of parameters, :math:`\\sum_{k'\\le k}\\binom{n}{k'}`."""
@@ -468,7 +486,7 @@ def pairwise_model(fields: ArrayLike, couplings: ArrayLike) -> MaxEnt:
 
     Normalised exactly over the :math:`2^n` states, so that a model fitted another way (by
     pseudo-likelihood, say) can be compared with :func:`fit_maxent` on held-out data
-    through :func:`log_likelihood`.  ``iterations`` is 0 and ``moment_error`` NaN: no data
+    through :func:`log_likelihood`.  ``iterations`` and ``moment_error`` are 0: no data
     were fitted.
 
     Examples
@@ -493,7 +511,7 @@ def pairwise_model(fields: ArrayLike, couplings: ArrayLike) -> MaxEnt:
     exponent = _exponent(full)
     log_z = float(logsumexp(exponent))
     entropy = _bits(np.exp(exponent - log_z))
-    return MaxEnt(n, min(2, n), masks, params, log_z, entropy, 0, math.nan)
+    return MaxEnt(n, min(2, n), masks, params, log_z, entropy, 0, 0.0)
 
 
 def _model_moments(theta: FloatArray, masks: IntArray, n: int) -> tuple[float, FloatArray]:
@@ -667,6 +685,20 @@ class OrderInformation:
     empirical: float
     models: tuple[MaxEnt, ...]
     n_patterns: int
+
+    def __post_init__(self) -> None:
+        H = check_array("entropies", self.entropies, ndim=1)
+        if np.any(H < 0):
+            raise ValueError("entropies must be >= 0")
+        object.__setattr__(self, "entropies", H)
+        object.__setattr__(self, "empirical", check_real("empirical", self.empirical, low=0.0))
+        if not isinstance(self.models, tuple) or not all(
+            isinstance(m, MaxEnt) for m in self.models
+        ):
+            raise TypeError("models must be a tuple of MaxEnt (the fits of order 2..K)")
+        if len(self.models) != H.size - 1:
+            raise ValueError(f"models must hold {H.size - 1} fits, one per order 2..K")
+        object.__setattr__(self, "n_patterns", check_int("n_patterns", self.n_patterns, 1))
 
     @property
     def multi_information(self) -> float:
@@ -859,8 +891,11 @@ def heat_capacity(model: MaxEnt, temperatures: ArrayLike) -> FloatArray:
     if not isinstance(model, MaxEnt):
         raise TypeError(f"model must be a MaxEnt (from fit_maxent), got {type(model).__name__}")
     T = check_array("temperatures", temperatures)
-    if np.any(T <= 0):
-        raise ValueError(f"temperatures must be > 0, got a minimum of {T.min():.3g}")
+    if np.any(T < MIN_TEMPERATURE):
+        raise ValueError(
+            f"temperatures must be >= MIN_TEMPERATURE = {MIN_TEMPERATURE:g} (> 0), got a "
+            f"minimum of {T.min():.3g}"
+        )
     check_budget("temperatures", 8.0 * 2 * T.size * 2**model.n, MAX_BYTES)
     E = model.energies()
     E = E - E.min()
@@ -898,7 +933,7 @@ def heat_capacity_peak(model: MaxEnt, low: float = 0.2, high: float = 5.0) -> tu
     """
     if not isinstance(model, MaxEnt):
         raise TypeError(f"model must be a MaxEnt (from fit_maxent), got {type(model).__name__}")
-    low = check_real("low", low, low=0.0, low_open=True)
+    low = check_real("low", low, low=MIN_TEMPERATURE)
     high = check_real("high", high)
     if not high > low:
         raise ValueError(f"high must be > low, got low = {low}, high = {high}")
@@ -1103,6 +1138,13 @@ class PseudoLikelihood:
 
     weights: FloatArray
     bias: FloatArray
+
+    def __post_init__(self) -> None:
+        b = check_array("bias", self.bias, ndim=1)
+        object.__setattr__(self, "bias", b)
+        object.__setattr__(
+            self, "weights", check_array("weights", self.weights, shape=(b.size, b.size))
+        )
 
     @property
     def n(self) -> int:

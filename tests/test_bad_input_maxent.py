@@ -148,7 +148,13 @@ def model():
 
 @pytest.mark.parametrize(
     "temps,match",
-    [([0.0, 1.0], "> 0"), ([-1.0], "> 0"), ([np.nan], "finite"), ([], "at least 1")],
+    [
+        ([0.0, 1.0], ">= MIN"),
+        ([-1.0], ">= MIN"),
+        ([1e-310], ">= MIN"),
+        ([np.nan], "finite"),
+        ([], "at least 1"),
+    ],
 )
 def test_heat_capacity_temperatures(temps, match):
     with pytest.raises(ValueError, match="temperatures") as info:
@@ -238,3 +244,32 @@ def test_pairwise_model_arguments():
         pairwise_model(np.zeros(17), np.zeros((17, 17)))
     with pytest.raises(ValueError, match="fields must be finite"):
         pairwise_model([np.nan, 0.0], np.zeros((2, 2)))
+
+
+def test_result_objects_validate_their_parts():
+    from cheaplib.maxent import MaxEnt, OrderInformation, PseudoLikelihood
+
+    good = fit_maxent(GOOD, 2)
+    parts = {f: getattr(good, f) for f in good.__dataclass_fields__}
+    for field, bad in [
+        ("n", 17),
+        ("order", 0),
+        ("masks", np.array([0, 1, 2])),
+        ("params", np.full(good.params.shape, np.nan)),
+        ("log_z", np.inf),
+        ("entropy", -1.0),
+        ("iterations", -1),
+        ("moment_error", np.nan),
+    ]:
+        with pytest.raises(ERR, match=field):
+            MaxEnt(**(parts | {field: bad}))
+    with pytest.raises(ValueError, match="entropies"):
+        OrderInformation(np.array([np.nan, 1.0]), 0.5, (good,), 6)
+    with pytest.raises(TypeError, match="models"):
+        OrderInformation(np.array([2.0, 1.0]), 0.5, ("x",), 6)
+    with pytest.raises(ValueError, match="models must hold 1"):
+        OrderInformation(np.array([2.0, 1.0]), 0.5, (), 6)
+    with pytest.raises(ValueError, match="weights"):
+        PseudoLikelihood(np.full((2, 2), np.inf), np.zeros(2))
+    with pytest.raises(ValueError, match="weights must have shape"):
+        PseudoLikelihood(np.zeros((3, 3)), np.zeros(2))
