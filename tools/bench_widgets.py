@@ -7,7 +7,7 @@ updated in place by the spec's view, then the PNG).
 
 End to end (:func:`measure_all`): each widget is shown alone in a small notebook, twice:
 ``build(spec)`` (pictures cached per state) and ``build(spec, cache_size=0)`` (every
-picture drawn when asked for).  From each key press on the main slider to the animation
+picture drawn when asked for).  From each key press on the main control to the animation
 frame that first draws the new, decoded picture:
 
 * **warm** — states visited before: the slider first walks a window of positions once,
@@ -32,6 +32,8 @@ from cheaplib.widgets import all_specs, main_control_values, timed_render, widge
 from tools.jupyterlab import jupyterlab, open_notebook, run_all, widget_root
 
 TARGET_MS = 100.0
+SHOTS = Path(__file__).resolve().parents[1] / "_build" / "screenshots"
+"""Where a widget that could not be measured is photographed."""
 HEADER = [
     "widget",
     "positions",
@@ -107,7 +109,7 @@ E2E_HEADER = [
     f"median < {E2E_MEDIAN_MS:.0f} ms, p95 < {E2E_P95_MS:.0f} ms",
 ]
 WINDOW = 8
-"""Positions of the main slider that the warm presses move within (cached first)."""
+"""Positions of the main control that the warm presses move within (cached first)."""
 
 # In the page: time every key press and pointer move (capture phase, before the slider's
 # own handlers), and every new picture of the widget once decoded and handed to the next
@@ -148,10 +150,12 @@ def walk(positions: int, start: int, presses: int, window: int = WINDOW) -> list
     return out
 
 
-def _press(page: Any, handle: Any, step: int, timeout_ms: float = 5_000) -> float | None:
+def _press(
+    page: Any, handle: Any, step: int, keys: tuple[str, str], timeout_ms: float = 5_000
+) -> float | None:
     """Press an arrow key; milliseconds until the new picture is painted (None: none)."""
     before = page.evaluate("window.__cheapLatency.paints.length")
-    handle.press("ArrowRight" if step > 0 else "ArrowLeft")
+    handle.press(keys[0] if step > 0 else keys[1])
     try:
         page.wait_for_function(
             f"window.__cheapLatency.paints.length > {before}", timeout=timeout_ms
@@ -184,24 +188,32 @@ def _drag(page: Any, root: Any) -> int:
 def measure_in_page(
     page: Any, root: Any, positions: int, start: int, steps: int, warm: bool
 ) -> dict[str, Any]:
-    """Time ``steps`` key presses on a widget's main slider, then count a drag's pictures.
+    """Time ``steps`` key presses on a widget's main control, then count a drag's pictures.
+
+    A slider moves with the left and right arrows and is then dragged; a dropdown
+    (main control of some widgets) moves with the up and down arrows, and has no drag.
 
     ``warm``: first walk the window of :func:`walk` once up and back (not timed), so
     that every timed press shows a state the widget has drawn before.  Otherwise two
     presses are not timed (the first updates of a fresh kernel pay imports).
     """
     root.evaluate(INSTRUMENT_JS)
-    handle = root.locator(".cheap-widget-main .noUi-handle")
+    handle = root.locator(".cheap-widget-main .noUi-handle, .cheap-widget-main select").first
+    is_select = handle.evaluate("e => e.tagName") == "SELECT"
+    keys = ("ArrowDown", "ArrowUp") if is_select else ("ArrowRight", "ArrowLeft")
     handle.focus()
     moves = walk(positions, start, 2 * WINDOW if warm else 2)
     for step in moves:
-        _press(page, handle, step)
+        _press(page, handle, step, keys)
     # the walk's own start is where the warm-up ended: back at ``start`` or two away
     at = start + sum(moves)
     latencies = [
-        ms for step in walk(positions, at, steps) if (ms := _press(page, handle, step)) is not None
+        ms
+        for step in walk(positions, at, steps)
+        if (ms := _press(page, handle, step, keys)) is not None
     ]
-    return {"latencies_ms": latencies, "drag_paints": _drag(page, root)}
+    drag = None if is_select else _drag(page, root)  # a dropdown is not dragged
+    return {"latencies_ms": latencies, "drag_paints": drag}
 
 
 def summarize(latencies: list[float]) -> dict[str, float]:
@@ -224,8 +236,10 @@ def e2e_ok(stats: dict[str, float]) -> bool:
     return stats["median"] < E2E_MEDIAN_MS and stats["p95"] < E2E_P95_MS
 
 
-def e2e_row(name: str, stats: dict[str, Any], drag_paints: int, case: str = "") -> list[str]:
-    """One row of the end-to-end table."""
+def e2e_row(name: str, stats: dict[str, Any], drag_paints: int | None, case: str = "") -> list[str]:
+    """One row of the end-to-end table (a widget not measured says why)."""
+    if stats.get("error"):
+        return [name, case, "0", "", "", "", "", f"**not measured**: {stats['error'][:80]}"]
     return [
         name,
         case,
@@ -233,7 +247,7 @@ def e2e_row(name: str, stats: dict[str, Any], drag_paints: int, case: str = "") 
         f"{stats['median']:.0f} ms",
         f"{stats['p95']:.0f} ms",
         f"{stats['worst']:.0f} ms",
-        str(drag_paints),
+        "—" if drag_paints is None else str(drag_paints),
         "met" if e2e_ok(stats) else "**missed**",
     ]
 
@@ -300,15 +314,21 @@ def measure_all(names: list[str] | None = None, steps: int = 30) -> dict[str, di
                         run_all(page, nb)
                         out[name] = {}
                         for index, case in enumerate(("warm", "cold")):
-                            root = widget_root(nb, index)
-                            res = measure_in_page(
-                                page,
-                                root,
-                                len(main_control_values(spec)),
-                                main_default_index(spec),
-                                steps,
-                                warm=case == "warm",
-                            )
+                            try:
+                                root = widget_root(nb, index)
+                                res = measure_in_page(
+                                    page,
+                                    root,
+                                    len(main_control_values(spec)),
+                                    main_default_index(spec),
+                                    steps,
+                                    warm=case == "warm",
+                                )
+                            except Exception as exc:  # report it, measure the others
+                                SHOTS.mkdir(parents=True, exist_ok=True)
+                                page.screenshot(path=str(SHOTS / f"bench_{name}_{case}.png"))
+                                print(f"{name} {case}: not measured: {exc}", file=sys.stderr)
+                                res = {"latencies_ms": [], "drag_paints": 0, "error": str(exc)}
                             out[name][case] = {**summarize(res["latencies_ms"]), **res}
                     finally:
                         context.close()
@@ -356,12 +376,14 @@ def report(names: list[str] | None = None, steps: int = 30) -> str:
         kernel
         + "\n\n## Widget latency end to end (JupyterLab, headless Chromium)\n\n"
         + table(E2E_HEADER, body)
-        + "\n\nFrom a key press on the main slider to the animation frame that first draws "
-        "the new picture (decoded); each widget shown alone in a fresh kernel, twice. "
+        + "\n\nFrom a key press on the main control (arrow keys) to the animation frame "
+        "that first draws the new picture (decoded); each widget shown alone in a fresh "
+        "kernel, twice. "
         f"Warm: the presses move within {WINDOW} positions walked once before (pictures "
         "cached per state in the kernel). Cold: a widget built with `cache_size=0`, so "
         "every picture is drawn when asked for (the cost of a first visit). The drag "
-        "column counts pictures painted during a 2-second drag across the slider. No "
+        "column counts pictures painted during a 2-second drag across the slider (— for a "
+        "dropdown). No "
         "helper process: the kernel updates one kept figure in place. "
         f"Target: median < {E2E_MEDIAN_MS:.0f} ms and 95th percentile < "
         f"{E2E_P95_MS:.0f} ms for every widget, warm and cold — "

@@ -147,9 +147,15 @@ def run_all(page: Any, nb: Any, deadline_s: float = 120) -> None:
 
 
 def widget_root(nb: Any, index: int = 0, timeout_ms: float = 240_000) -> Any:
-    """The ``index``-th live widget of a running notebook, once its picture is shown."""
+    """The ``index``-th live widget of a running notebook, once its picture is shown.
+
+    Also waits for its main control (the views of one widget render one by one).
+    """
     root = nb.locator(".cheap-widget").nth(index)
     root.locator("img.cheap-widget-figure[src]").wait_for(state="attached", timeout=timeout_ms)
+    root.locator(".cheap-widget-main .noUi-handle, .cheap-widget-main select").first.wait_for(
+        state="attached", timeout=timeout_ms
+    )
     root.scroll_into_view_if_needed()
     return root
 

@@ -12,9 +12,9 @@ control values into a figure and a one-line summary.  From a spec the framework 
   of the manifest to PNG and shows a kernel-free control in place of the figure;
 * :func:`timed_render` — one timed update, used by the latency benchmark.
 
-The callback does nothing but call ``render``.  A ``ValueError`` raised by ``render``
-(an invalid combination of values) is shown in the summary label instead of a figure,
-so no slider position can break the widget.
+The callback does nothing but draw the state (the kept view, below, or ``render``).  A
+``ValueError`` raised for an invalid combination of values is shown in the summary label
+instead of a figure, so no slider position can break the widget.
 
 A render depends only on its state: the constrained layout that :func:`widget_png`
 reuses between updates is always the one solved for the widget's *default* state, never
@@ -395,12 +395,14 @@ def png_bytes(rgb: np.ndarray, level: int = 1) -> bytes:
 
     Raises
     ------
-    ValueError
-        If ``rgb`` is not a ``uint8`` array of shape ``(height, width, 3)``.
+    TypeError, ValueError
+        If ``rgb`` is not a ``uint8`` array of shape ``(height, width, 3)`` or ``level``
+        (the zlib level) not an integer from 0 to 9.
     """
     import struct
     import zlib
 
+    level = check_int("level", level, 0, 9)
     if not (isinstance(rgb, np.ndarray) and rgb.dtype == np.uint8 and rgb.ndim == 3):
         raise ValueError("rgb must be a uint8 array of shape (height, width, 3)")
     height, width, depth = rgb.shape
@@ -725,7 +727,19 @@ def canonical_values(spec: WidgetSpec, values: dict[str, Any]) -> dict[str, Any]
     that position, so the browser's ``0.30000000000000004`` is the state ``0.3`` that the
     static book renders; any other value is kept as it is (a slider set by code between
     positions, or a position thinned out of a very fine slider).
+
+    Raises
+    ------
+    TypeError
+        If ``spec`` is not a :class:`WidgetSpec`.
+    ValueError
+        If ``values`` lacks a control's value.
     """
+    if not isinstance(spec, WidgetSpec):
+        raise TypeError(f"spec must be a WidgetSpec, got {type(spec).__name__}")
+    missing = [c.name for c in spec.controls if c.name not in values]
+    if missing:
+        raise ValueError(f"values has no value for the controls {missing}")
     out = dict(values)
     for control in spec.controls:
         value = values[control.name]
