@@ -8,6 +8,11 @@
   scripts of sphinx-thebe and sphinx-togglebutton twice, so every page declared
   ``const THEBE_JS_URL`` twice: a console error on every page.
 
+* Marks each bibliography entry as a list item.  Docutils writes a citation list as
+  ``role="list"`` holding entries with ``role="doc-biblioentry"``, a role ARIA 1.3
+  deprecates and that a list may not hold; screen readers and axe-core then see a list
+  without items.  ``role="listitem"`` is what the entries are.
+
 The theme's colour mode is configured, not patched: ``html_context: {default_mode: auto}``
 in ``_config.yml``.
 """
@@ -37,6 +42,9 @@ def _script_key(script: Any) -> tuple[str, str]:
 
 
 def _page_context(app: Any, pagename: str, templatename: str, context: dict, doctree) -> None:
+    body = context.get("body")
+    if isinstance(body, str) and 'role="doc-biblioentry"' in body:
+        context["body"] = body.replace('role="doc-biblioentry"', 'role="listitem"')
     scripts = context.get("script_files")
     if scripts:
         seen: set[tuple[str, str]] = set()

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    """Debian's Chromium (and pdftotext), installed by tools/ensure_system_tools.sh if missing (never skipped)."""
+    """Debian's Chromium, pdftotext and axe-core: tools/ensure_system_tools.sh (never skipped)."""
     out = subprocess.run(
         ["bash", str(ROOT / "tools" / "ensure_system_tools.sh")], capture_output=True, text=True
     )
@@ -42,12 +42,22 @@ def browser(chromium_path: str) -> Iterator:
 
 
 class OfflinePage:
-    """A fresh browser context and page that refuses every non-local request."""
+    """A fresh browser context and page that refuses every non-local request.
 
-    def __init__(self, browser, viewport=(1280, 900)) -> None:
+    ``mode`` ("light" or "dark") is the colour scheme the browser reports and the theme's
+    stored choice, so the page opens in that mode.
+    """
+
+    def __init__(self, browser, viewport=(1280, 900), mode: str = "light") -> None:
         self._route = OfflineRoute()
         self.blocked = self._route.blocked
-        self.context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+        self.context = browser.new_context(
+            viewport={"width": viewport[0], "height": viewport[1]}, color_scheme=mode
+        )
+        self.context.add_init_script(
+            f"try {{ localStorage.setItem('mode', '{mode}');"
+            f" localStorage.setItem('theme', '{mode}'); }} catch (e) {{}}"
+        )
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
 
@@ -62,6 +72,17 @@ def offline_page(browser) -> Iterator[OfflinePage]:
         yield p
     finally:
         p.close()
+
+
+AXE = ROOT / ".venv" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="session")
+def axe_source(chromium_path: str) -> str:
+    """axe-core (from npm, installed by tools/ensure_system_tools.sh into .venv/npm)."""
+    if not AXE.exists():
+        pytest.fail(f"no axe-core at {AXE}: run tools/ensure_system_tools.sh", pytrace=False)
+    return AXE.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="session")

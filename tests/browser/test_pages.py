@@ -12,8 +12,10 @@ is: `make bench` measures speed):
   output wraps, code keeps lines of 88 characters, ``ruff format`` with
   chapters/ruff.toml); figures have two device pixels per CSS pixel; a screenshot of the
   first screen goes to ``_build/screenshots/``;
-* phone (390 x 844): the page scrolls only vertically, element by element, with every
-  folded block open; figures are sharp there too.
+* phone (390 x 844), in dark mode: the page scrolls only vertically, element by element,
+  with every folded block open; figures are sharp there too;
+* both loads: axe-core finds no violation of WCAG 2.1 A and AA (colour contrast, roles,
+  names, ...) in the light (desktop) and the dark (phone) theme, every folded block open.
 
 Link text never contains raw TeX: checked on the HTML files, without a browser.
 """
@@ -54,6 +56,13 @@ FIGURE_RATIOS = """() => Array.from(document.querySelectorAll('.bd-article .cell
   .filter(i => i.clientWidth > 0 && !i.closest('.cheap-static'))
   .map(i => [i.naturalWidth / i.clientWidth, i.src.split('/').pop()])"""
 
+AXE_RUN = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations'], preload: false,
+    runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  return r.violations.map(v => v.id + ' (' + v.nodes.length + '): '
+    + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join('; '));
+}"""
+
 LOAD_ALL_IMAGES = """async () => {
   const imgs = Array.from(document.images);
   imgs.forEach(i => { i.loading = 'eager'; });
@@ -76,6 +85,12 @@ def _open(p: OfflinePage, url: str):
     return p.page
 
 
+def _assert_accessible(page, page_name: str, mode: str, axe_source: str) -> None:
+    page.add_script_tag(content=axe_source)
+    found = page.evaluate(AXE_RUN)
+    assert not found, f"axe-core on {page_name} ({mode}): {found}"
+
+
 def _assert_sharp(page_name: str, ratios: list, width: int) -> None:
     assert ratios, f"{page_name} shows no figure"
     blurry = [(round(r, 2), src[:16]) for r, src in ratios if r < 1.9]
@@ -92,11 +107,15 @@ def test_toc_lists_the_chapters():
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page_name", PAGES)
-def test_page_at_desktop_width(page_name, book_server, browser):
+def test_page_at_desktop_width(page_name, book_server, browser, axe_source):
     p = OfflinePage(browser, viewport=DESKTOP)
     errors: list[str] = []
     p.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     p.page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
+    p.page.on(
+        "response",
+        lambda r: errors.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None,
+    )
     try:
         page = _open(p, f"{book_server}/{page_name}.html")
         maths = page.evaluate(MATH_ERRORS)
@@ -120,6 +139,7 @@ def test_page_at_desktop_width(page_name, book_server, browser):
             f"{len(wide)} code/output blocks of {page_name} scroll sideways at {DESKTOP[0]} "
             f"px (run `ruff format` on the notebook: 88 columns): {wide[:6]}"
         )
+        _assert_accessible(page, page_name, "light", axe_source)
         assert not errors, f"console errors on {page_name}: {errors}"
         assert not p.blocked, f"the page tried to fetch: {p.blocked}"
     finally:
@@ -128,8 +148,8 @@ def test_page_at_desktop_width(page_name, book_server, browser):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("page_name", PAGES)
-def test_page_at_phone_width(page_name, book_server, browser):
-    p = OfflinePage(browser, viewport=PHONE)  # created at phone size: viewport meta applies
+def test_page_at_phone_width_in_dark_mode(page_name, book_server, browser, axe_source):
+    p = OfflinePage(browser, viewport=PHONE, mode="dark")  # phone size: viewport meta applies
     try:
         page = _open(p, f"{book_server}/{page_name}.html")
         if page_name in CHAPTERS:
@@ -143,6 +163,8 @@ def test_page_at_phone_width(page_name, book_server, browser):
         assert width <= PHONE[0] and not culprits, (
             f"{page_name} is {width} px wide at {PHONE[0]} px: {culprits}"
         )
+        assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+        _assert_accessible(page, page_name, "dark", axe_source)
         assert not p.blocked, f"the page tried to fetch: {p.blocked}"
     finally:
         p.close()
