@@ -16,15 +16,9 @@ CHAPTERS = launch_cell.chapters()
 
 
 def _run_cell(source: str, monkeypatch, *, missing: bool) -> tuple[list, str]:
-    """Execute the cell's source; record pip calls instead of making them."""
+    """Execute the cell's source; record any subprocess call (there must be none)."""
     calls: list = []
-
-    def fake_run(cmd, **kwargs):
-        calls.append(cmd)
-        sys.modules.pop("cheaplib", None)  # "installed": the next import succeeds
-        return subprocess.CompletedProcess(cmd, 0)
-
-    monkeypatch.setattr(subprocess, "run", fake_run)
+    monkeypatch.setattr(subprocess, "run", lambda cmd, **kw: calls.append(cmd))
     if missing:
         monkeypatch.setitem(sys.modules, "cheaplib", None)  # import raises ImportError
     import contextlib
@@ -41,28 +35,37 @@ def test_cell_is_silent_when_cheaplib_is_present(monkeypatch):
     assert calls == [] and printed == ""
 
 
-def test_cell_installs_from_the_configured_repository(monkeypatch, tmp_path):
-    config = tmp_path / "_config.yml"
-    config.write_text("repository:\n  url: https://example.org/me/book/\n  branch: dev\n")
-    source = launch_cell.cell_source(config)
-    calls, printed = _run_cell(source, monkeypatch, missing=True)
-    spec = "git+https://example.org/me/book@dev"
-    assert calls == [[sys.executable, "-m", "pip", "install", "-q", spec]]
-    assert spec in printed
+def test_cell_says_what_to_do_when_cheaplib_is_missing(monkeypatch):
+    with pytest.raises(SystemExit) as stop:
+        _run_cell(launch_cell.cell_source(), monkeypatch, missing=True)
+    message = str(stop.value.code)
+    assert message == launch_cell.MESSAGE
+    for how in ("make book", "jupyter lab", "pip wheel", "cheaplib"):
+        assert how in message
+    assert stop.value.__suppress_context__  # no ImportError chained into a traceback
 
 
-def test_repository_url_comes_from_the_book_config():
+def test_cell_installs_nothing_and_names_no_address(monkeypatch):
+    source = launch_cell.cell_source()
+    assert "pip install" not in source and "git+" not in source and "http" not in source
+    with pytest.raises(SystemExit):
+        calls, _ = _run_cell(source, monkeypatch, missing=True)
+    assert "subprocess" not in source
+
+
+def test_cell_lines_fit_88_columns():
+    assert max(len(line) for line in launch_cell.cell_source().splitlines()) <= 88
+
+
+def test_the_book_offers_no_launch_button_while_the_repository_is_not_public():
     import yaml
 
-    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
-    assert f"git+{url.rstrip('/')}" in launch_cell.cell_source()
-
-
-def test_bad_repository_url_is_refused(tmp_path):
-    config = tmp_path / "_config.yml"
-    config.write_text("repository:\n  url: ''\n")
-    with pytest.raises(ValueError, match="repository.url"):
-        launch_cell.package_spec(config)
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    buttons = config.get("launch_buttons") or {}
+    assert not buttons.get("binderhub_url") and not buttons.get("colab_url")
+    html = config.get("html") or {}
+    assert not html.get("use_repository_button") and not html.get("use_issues_button")
+    assert config["repository"]["url"].startswith("https://")  # named once, for later
 
 
 def test_apply_inserts_before_the_first_code_cell_and_check_agrees(tmp_path):

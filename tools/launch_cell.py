@@ -1,24 +1,28 @@
-"""The launch cell: the first code cell of every chapter, which installs cheaplib if missing.
+"""The launch cell: the first code cell of every chapter, which checks for cheaplib.
 
-A chapter opened on Colab, Binder or from the book's ``.ipynb`` download may run in an
-environment without the book's package.  Its first code cell imports ``cheaplib`` and,
-only when that fails, installs it with pip from the repository named once, in
-``_config.yml`` (``repository.url`` and ``repository.branch``).  When cheaplib is present
-(a clone set up with ``make``, CI, the Binder image) the cell does nothing and prints
-nothing, so strict nbval sees no output.
+A chapter opened outside a set-up clone (a downloaded ``.ipynb``, a notebook server of
+one's own) may run where the book's package is not installed.  Its first code cell
+imports ``cheaplib`` and, only when that fails, stops the notebook with a plain message
+that says how to get it: a clone of the book set up with ``make book``, or a wheel of
+cheaplib (``pip wheel . --no-deps`` in a clone) installed with pip.  No traceback, and no
+install from an address that may not exist: the book's repository is not public yet, so
+the book offers no Binder or Colab button (``_config.yml`` names the repository in one
+place, ``repository.url``, for the day it is).  When cheaplib is present (a clone set up
+with ``make``, CI) the cell does nothing and prints nothing, so strict nbval sees no
+output.
 
 The cell has the id ``install-cheaplib`` and the tag ``hide-input``: a live notebook shows
-it (a reader sees what will be installed), the HTML book folds it.  It sits just before
-the chapter's first other code cell, after the title and the opening box.
+it, the HTML book folds it.  It sits just before the chapter's first other code cell,
+after the title and the opening box.
 
 Usage::
 
-    python tools/launch_cell.py --print            # show the cell
-    python tools/launch_cell.py --apply [NB ...]   # insert or update it (default: chapters)
-    python tools/launch_cell.py --check [NB ...]   # exit 1 if any notebook's cell differs
+    python -m tools.launch_cell --print            # show the cell
+    python -m tools.launch_cell --apply [NB ...]   # insert or update it (default: chapters)
+    python -m tools.launch_cell --check [NB ...]   # exit 1 if any notebook's cell differs
 
 ``--apply`` leaves the new cell unexecuted: re-execute the notebooks afterwards
-(``tools/execute_notebooks.py``) so that execution counts run 1..N again.
+(``python -m tools.execute_notebooks``) so that execution counts run 1..N again.
 """
 
 from __future__ import annotations
@@ -29,43 +33,35 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 CELL_ID = "install-cheaplib"
 TAGS = ["hide-input"]
 
+MESSAGE_LINES = (
+    "This notebook needs the book's package, cheaplib, which is not installed",
+    "in this kernel. In a clone of the book, run `make book` (it creates .venv",
+    "with cheaplib and every pinned package) and open the notebook with",
+    "`.venv/bin/jupyter lab chapters/`; or install a cheaplib wheel (`pip wheel",
+    ". --no-deps` in a clone) into this environment and restart the kernel.",
+)
+MESSAGE = " ".join(MESSAGE_LINES)
+
 TEMPLATE = """\
-# Runs anywhere: installs the book's package (cheaplib) only when it is missing,
-# e.g. on Colab; does nothing in a set-up clone or on Binder.
+# The book's package, cheaplib, does the computing in every cell below.
 try:
     import cheaplib  # noqa: F401
 except ImportError:
-    import importlib
-    import subprocess
-    import sys
-
-    CHEAPLIB = "{spec}"
-    print(f"Installing cheaplib from {{CHEAPLIB}} ...")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", CHEAPLIB], check=True)
-    importlib.invalidate_caches()
-    import cheaplib  # noqa: F401"""
+    raise SystemExit(
+{lines}
+    ) from None"""
 
 
-def package_spec(config: Path = ROOT / "_config.yml") -> str:
-    """The pip requirement ``git+URL@BRANCH`` read from ``_config.yml``'s ``repository``."""
-    data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    repo = data.get("repository") or {}
-    url = str(repo.get("url") or "").rstrip("/")
-    if not url.startswith("https://"):
-        raise ValueError(f"{config}: repository.url must be an https URL, got {url!r}")
-    branch = repo.get("branch")
-    return f"git+{url}" + (f"@{branch}" if branch else "")
-
-
-def cell_source(config: Path = ROOT / "_config.yml") -> str:
-    """The source of the launch cell for the repository configured in ``config``."""
-    return TEMPLATE.format(spec=package_spec(config))
+def cell_source() -> str:
+    """The source of the launch cell."""
+    parts = [line + " " for line in MESSAGE_LINES[:-1]] + [MESSAGE_LINES[-1]]
+    quoted = ['"' + part.replace("\\", "\\\\").replace('"', '\\"') + '"' for part in parts]
+    return TEMPLATE.format(lines="\n".join(f"        {q}" for q in quoted))
 
 
 def _is_current(cell: Any, source: str) -> bool:
@@ -126,9 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--check", action="store_true", help="fail if a cell differs")
     mode.add_argument("--print", action="store_true", help="print the cell's source")
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapter")
-    parser.add_argument("--config", type=Path, default=ROOT / "_config.yml")
     args = parser.parse_args(argv)
-    source = cell_source(args.config)
+    source = cell_source()
     if args.print:
         print(source)
         return 0
