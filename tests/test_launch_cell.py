@@ -99,3 +99,18 @@ def test_every_chapter_has_the_current_launch_cell():
     }
     bad = {k: v for k, v in problems.items() if v}
     assert not bad, f"run `python tools/launch_cell.py --apply` and re-execute: {bad}"
+
+
+def test_apply_updates_the_cell_in_place_keeping_its_count(tmp_path):
+    path = tmp_path / CHAPTERS[0].name
+    nb = nbformat.read(CHAPTERS[0], as_version=4)
+    cell = next(c for c in nb.cells if c.get("id") == launch_cell.CELL_ID)
+    cell.source = "import cheaplib  # an older launch cell"
+    count = cell.execution_count
+    nbformat.write(nb, path)
+    assert launch_cell.main(["--check", str(path)]) == 1
+    assert launch_cell.main(["--apply", str(path)]) == 0
+    after = nbformat.read(path, as_version=4)
+    new = next(c for c in after.cells if c.get("id") == launch_cell.CELL_ID)
+    assert new.source == launch_cell.cell_source() and new.execution_count == count
+    assert launch_cell.main(["--check", str(path)]) == 0

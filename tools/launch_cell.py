@@ -94,15 +94,27 @@ def problem(nb: Any, source: str) -> str | None:
 
 
 def apply(path: Path, source: str) -> bool:
-    """Insert or update the launch cell of ``path``; return whether the file changed."""
+    """Insert or update the launch cell of ``path``; return whether the file changed.
+
+    A launch cell already first among the code cells gets the new source in place,
+    keeping its execution count (it prints nothing where cheaplib is installed, so its
+    outputs stay what they were); a missing or misplaced one is inserted unexecuted.
+    """
     nb = nbformat.read(path, as_version=4)
     if problem(nb, source) is None:
         return False
-    old = [c for c in nb.cells if c.get("id") == CELL_ID]
+    found = [c for c in nb.cells if c.get("id") == CELL_ID]
+    codes = [c for c in nb.cells if c.cell_type == "code"]
+    if len(found) == 1 and codes and codes[0] is found[0] and not found[0].get("outputs"):
+        found[0].source = source
+        found[0].metadata["tags"] = list(TAGS)
+        nbformat.validate(nb)
+        nbformat.write(nb, path)
+        return True
     nb.cells = [c for c in nb.cells if c.get("id") != CELL_ID]
     cell = nbformat.v4.new_code_cell(source=source)
     cell.id = CELL_ID
-    cell.metadata = dict(old[0].metadata) if old else {}
+    cell.metadata = dict(found[0].metadata) if found else {}
     cell.metadata["tags"] = list(TAGS)
     nb.cells.insert(_position(nb), cell)
     nbformat.validate(nb)
