@@ -118,7 +118,7 @@ INSTRUMENT_JS = """(root) => {
     const img = root.querySelector('img.cheap-widget-figure');
     const log = {events: [], paints: []};
     window.__cheapLatency = log;
-    for (const type of ['keydown', 'pointermove', 'pointerdown']) {
+    for (const type of ['keydown', 'pointermove', 'pointerdown', 'change']) {
         document.addEventListener(type, () => log.events.push(performance.now()), true);
     }
     new MutationObserver(() => {
@@ -150,12 +150,13 @@ def walk(positions: int, start: int, presses: int, window: int = WINDOW) -> list
     return out
 
 
-def _press(
-    page: Any, handle: Any, step: int, keys: tuple[str, str], timeout_ms: float = 5_000
-) -> float | None:
-    """Press an arrow key; milliseconds until the new picture is painted (None: none)."""
+def _press(page: Any, move: Any, step: int, timeout_ms: float = 5_000) -> float | None:
+    """Move the control one step; milliseconds until the new picture is painted.
+
+    None when no new picture came (two positions with the same picture).
+    """
     before = page.evaluate("window.__cheapLatency.paints.length")
-    handle.press(keys[0] if step > 0 else keys[1])
+    move(step)
     try:
         page.wait_for_function(
             f"window.__cheapLatency.paints.length > {before}", timeout=timeout_ms
@@ -191,7 +192,8 @@ def measure_in_page(
     """Time ``steps`` key presses on a widget's main control, then count a drag's pictures.
 
     A slider moves with the left and right arrows and is then dragged; a dropdown
-    (main control of some widgets) moves with the up and down arrows, and has no drag.
+    (main control of some widgets) is set to the next option (from its change event to
+    the picture), and has no drag.
 
     ``warm``: first walk the window of :func:`walk` once up and back (not timed), so
     that every timed press shows a state the widget has drawn before.  Otherwise two
@@ -200,17 +202,24 @@ def measure_in_page(
     root.evaluate(INSTRUMENT_JS)
     handle = root.locator(".cheap-widget-main .noUi-handle, .cheap-widget-main select").first
     is_select = handle.evaluate("e => e.tagName") == "SELECT"
-    keys = ("ArrowDown", "ArrowUp") if is_select else ("ArrowRight", "ArrowLeft")
     handle.focus()
+    at = [start]
+
+    def move(step: int) -> None:
+        if is_select:  # picking the next option fires the select's change event
+            at[0] += step
+            handle.select_option(index=at[0])
+        else:
+            handle.press("ArrowRight" if step > 0 else "ArrowLeft")
+
     moves = walk(positions, start, 2 * WINDOW if warm else 2)
     for step in moves:
-        _press(page, handle, step, keys)
+        _press(page, move, step)
     # the walk's own start is where the warm-up ended: back at ``start`` or two away
-    at = start + sum(moves)
     latencies = [
         ms
-        for step in walk(positions, at, steps)
-        if (ms := _press(page, handle, step, keys)) is not None
+        for step in walk(positions, start + sum(moves), steps)
+        if (ms := _press(page, move, step)) is not None
     ]
     drag = None if is_select else _drag(page, root)  # a dropdown is not dragged
     return {"latencies_ms": latencies, "drag_paints": drag}
@@ -281,6 +290,18 @@ def main_default_index(spec: Any) -> int:
     return min(range(len(values)), key=lambda i: abs(values[i] - default))
 
 
+def _shutdown_kernels(lab: str) -> None:
+    """Stop every kernel of the server (one widget's kernel must not idle beside the next)."""
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{lab}/api/kernels", timeout=10) as r:
+        kernels = json.load(r)
+    for kernel in kernels:
+        req = urllib.request.Request(f"{lab}/api/kernels/{kernel['id']}", method="DELETE")
+        urllib.request.urlopen(req, timeout=30).close()
+
+
 def measure_all(names: list[str] | None = None, steps: int = 30) -> dict[str, dict[str, Any]]:
     """Every widget end to end, warm and cold: ``{name: {"warm": ..., "cold": ...}}``.
 
@@ -332,6 +353,7 @@ def measure_all(names: list[str] | None = None, steps: int = 30) -> dict[str, di
                             out[name][case] = {**summarize(res["latencies_ms"]), **res}
                     finally:
                         context.close()
+                        _shutdown_kernels(lab)
             finally:
                 browser.close()
     return out
@@ -376,7 +398,8 @@ def report(names: list[str] | None = None, steps: int = 30) -> str:
         kernel
         + "\n\n## Widget latency end to end (JupyterLab, headless Chromium)\n\n"
         + table(E2E_HEADER, body)
-        + "\n\nFrom a key press on the main control (arrow keys) to the animation frame "
+        + "\n\nFrom a key press on the main slider (a change of option for a dropdown) to "
+        "the animation frame "
         "that first draws the new picture (decoded); each widget shown alone in a fresh "
         "kernel, twice. "
         f"Warm: the presses move within {WINDOW} positions walked once before (pictures "
