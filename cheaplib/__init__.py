@@ -6,8 +6,9 @@ Imports go one way (``tests/test_layering.py`` enforces it):
 
 0. Foundations, importable from anywhere: ``validation`` (the one argument-checking
    module), ``claims`` (a check cell's verdict, computed from numbers), ``plotting``
-   (figure defaults), ``nets`` (layers, networks, activations, softmax) and ``gates``
-   (multiplication gates and product networks).  At their bottom, importing nothing else
+   (figure defaults), ``tables`` (result tables of formatted numbers), ``nets`` (layers,
+   networks, activations, softmax) and ``gates`` (multiplication gates and product
+   networks).  At their bottom, importing nothing else
    of cheaplib, with ``validation``: ``_typing`` (the array types) and ``_numerics``
    (private helpers shared by several modules: grid, density and distribution checks, the
    Newton maximiser of the likelihood fits; its docstring says why they are private).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import numbers
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +20,10 @@ import numpy as np
 from cheaplib.validation import check_instance
 
 __all__ = ["ResultTable", "result_table"]
+
+# One number as a table shows it: an optional sign or comparison, digits with separators
+# and a decimal point, an optional exponent and percent sign (a minus may be U+2212).
+_NUMBER = re.compile(r"^[~<>≤≥±+\-−]?\s?\d[\d,.]*(?:e[+\-−]?\d+)?\s?%?$")
 
 
 @dataclass(frozen=True)
@@ -42,13 +47,28 @@ class ResultTable:
     rows: tuple[tuple[str, ...], ...]
 
     def html(self) -> str:
-        """The table as HTML: a head row of column headers, one body row per row."""
+        """The table as HTML: a head row of column headers, one body row per row.
+
+        The table has the class ``cheap-table``; a cell that holds one number (such as
+        ``-1.3e-10``, ``< 1e-12`` or ``97.5 %``) has the class ``num``, which the book's
+        stylesheet keeps on one line (a browser would otherwise break a number after
+        its minus sign) and aligns to the right.
+        """
         esc = html.escape
+
+        def cell(text: str) -> str:
+            return (
+                f'<td class="num">{esc(text)}</td>'
+                if _NUMBER.match(text)
+                else f"<td>{esc(text)}</td>"
+            )
+
         head = "".join(f'<th scope="col">{esc(h)}</th>' for h in self.header)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in self.rows
+        body = "".join("<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in self.rows)
+        return (
+            f'<table class="cheap-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>"
         )
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def plain(self) -> str:
         """The table as aligned plain text, a rule under the header."""
@@ -117,8 +137,8 @@ def result_table(header: Sequence[str], rows: Sequence[Sequence[str | int]]) -> 
     -  -------
     2  1.5e-03
     4  2.0e-05
-    >>> t.html()[:52]
-    '<table><thead><tr><th scope="col">n</th><th scope="c'
+    >>> t.html()[:60]
+    '<table class="cheap-table"><thead><tr><th scope="col">n</th>'
     """
     for name, value in (("header", header), ("rows", rows)):
         if isinstance(value, str | bytes) or not isinstance(value, Sequence):

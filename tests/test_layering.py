@@ -42,6 +42,7 @@ LAYERS = {
     "_numerics": 0,
     "claims": 0,
     "plotting": 0,
+    "tables": 0,
     "nets": 0,
     "gates": 0,
     "swindle": 1,

@@ -43,22 +43,24 @@ def test_html_has_column_headers_and_one_row_per_row():
     assert cells == [
         ("th", {"scope": "col"}, "n"),
         ("th", {"scope": "col"}, "error"),
-        ("td", {}, "2"),
-        ("td", {}, "1.5e-03"),
-        ("td", {}, "4"),
-        ("td", {}, "2.0e-05"),
+        ("td", {"class": "num"}, "2"),
+        ("td", {"class": "num"}, "1.5e-03"),
+        ("td", {"class": "num"}, "4"),
+        ("td", {"class": "num"}, "2.0e-05"),
     ]
     assert t.html().count("<tr>") == 3
     assert t._repr_html_() == t.html()
 
 
-def test_same_markup_as_the_chapters_helpers_apart_from_the_scope():
-    """The look is unchanged: the old notebook helpers wrote exactly this, without scope."""
-    header, rows = ["t", "mean"], [("0.5", "1.213"), ("1", "0.736")]
-    old_head = "".join(f"<th>{h}</th>" for h in header)
-    old_body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    old = f"<table><thead><tr>{old_head}</tr></thead><tbody>{old_body}</tbody></table>"
-    assert result_table(header, rows).html().replace(' scope="col"', "") == old
+def test_numbers_are_marked_and_text_is_not():
+    """Cells holding one number get class num (kept on one line by the book's CSS)."""
+    header = ["quantity", "value"]
+    rows = [("slope", "-1.3e-10"), ("bound", "< 1e-12"), ("share", "97.5 %"), ("n", "1,024")]
+    rows += [("note", "n = 3"), ("minus", "\u22122.8e-17"), ("word", "exact")]
+    cells = _parse(result_table(header, rows).html())[2:]
+    numeric = {text for tag, attrs, text in cells if attrs.get("class") == "num"}
+    assert numeric == {"-1.3e-10", "< 1e-12", "97.5 %", "1,024", "\u22122.8e-17"}
+    assert result_table(header, rows).html().startswith('<table class="cheap-table">')
 
 
 def test_text_is_escaped():

@@ -63,6 +63,68 @@ SIDEWAYS_BLOCKS = """() => {
     });
 }"""
 
+# Display formulas a reader cannot see whole: wider than their box without being able to
+# scroll, or clipped by an ancestor.  Typesets every formula first (MathJax's lazy
+# typesetter renders only those near the view).  Resolves with a list of descriptions.
+OVERFLOWING_MATHS = """async () => {
+  if (!window.MathJax || !MathJax.startup) return [];
+  await MathJax.startup.promise;
+  const doc = MathJax.startup.document;
+  if (doc.lazyTypesetAll) await doc.lazyTypesetAll();
+  const out = [];
+  for (const c of document.querySelectorAll('.bd-article mjx-container[display="true"]')) {
+    const r = c.getBoundingClientRect();
+    if (r.width === 0) continue;  // folded
+    const s = getComputedStyle(c);
+    const wide = c.scrollWidth > c.clientWidth + 1;
+    const scrolls = s.overflowX === 'auto' || s.overflowX === 'scroll';
+    let clipped = false;
+    for (let p = c.parentElement; p && !clipped; p = p.parentElement) {
+      const ps = getComputedStyle(p);
+      if (ps.overflowX !== 'visible') {
+        const pr = p.getBoundingClientRect();
+        const canScroll = (ps.overflowX === 'auto' || ps.overflowX === 'scroll');
+        clipped = r.right > pr.right + 1 && !canScroll;
+        break;
+      }
+    }
+    if ((wide && !scrolls) || clipped) {
+      out.push(Math.round(c.scrollWidth) + '/' + Math.round(c.clientWidth) + ' px: '
+               + (c.closest('.math') || c).textContent.slice(0, 50));
+    }
+  }
+  return out.slice(0, 8);
+}"""
+
+# Words and numbers broken mid-character in tables, headings and captions: a word of at
+# most 30 characters whose glyphs land on two lines (longer tokens, such as addresses and
+# identifiers, may break; a compound word may break after its hyphen or dash, a number
+# such as -1.3e-10 nowhere).  Resolves with the first few, with their element.
+BROKEN_WORDS = r"""() => {
+  const sel = '.bd-article td, .bd-article th, .bd-article h1, .bd-article h2, '
+            + '.bd-article h3, .bd-article figcaption, .cheap-static-summary';
+  const out = [];
+  const range = document.createRange();
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.getBoundingClientRect().width === 0) continue;
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      if (t.parentElement.closest('code, mjx-container, .math, pre')) continue;
+      const re = /[+±−-]?\d[\d.,]*(?:e[+−-]?\d+)?%?|[^\s\-–—\/]+/g;
+      let m;
+      while ((m = re.exec(t.data)) && out.length < 8) {
+        if (m[0].length < 2 || m[0].length > 30) continue;
+        range.setStart(t, m.index);
+        range.setEnd(t, m.index + m[0].length);
+        const tops = new Set(Array.from(range.getClientRects())
+          .filter(q => q.width > 0).map(q => Math.round(q.top)));
+        if (tops.size > 1) out.push(el.tagName.toLowerCase() + ': ' + m[0]);
+      }
+    }
+  }
+  return out;
+}"""
+
 # When the maths of the first screen is ready, recorded in the page: an init script
 # (added before navigation with ``add_init_script``) checks in every animation frame
 # whether (a) the document is parsed, (b) every formula on the first screen is typeset

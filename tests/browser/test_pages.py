@@ -12,6 +12,9 @@ is: `make bench` measures speed):
   output wraps, code keeps lines of 88 characters, ``ruff format`` with
   chapters/ruff.toml); figures have two device pixels per CSS pixel; a screenshot of the
   first screen goes to ``_build/screenshots/``;
+* both widths, every folded block open and every formula typeset: no display formula is
+  cut off (one wider than its box scrolls inside it), and no word or number of a table,
+  heading or caption is broken mid-character;
 * phone (390 x 844), in dark mode: the page scrolls only vertically, element by element,
   with every folded block open; figures are sharp there too;
 * both loads: axe-core finds no violation of WCAG 2.1 A and AA (colour contrast, roles,
@@ -27,9 +30,11 @@ import re
 import pytest
 
 from tools.reader_metrics import (
+    BROKEN_WORDS,
     DESKTOP,
     OPEN_ALL,
     OVERFLOWING_ELEMENTS,
+    OVERFLOWING_MATHS,
     PHONE,
     SIDEWAYS_BLOCKS,
     toc_pages,
@@ -85,6 +90,13 @@ def _open(p: OfflinePage, url: str):
     return p.page
 
 
+def _assert_fits(page, page_name: str, width: int) -> None:
+    cut = page.evaluate(OVERFLOWING_MATHS)
+    assert not cut, f"{page_name} at {width} px: display maths cut off: {cut}"
+    broken = page.evaluate(BROKEN_WORDS)
+    assert not broken, f"{page_name} at {width} px: words broken mid-character: {broken}"
+
+
 def _assert_accessible(page, page_name: str, mode: str, axe_source: str) -> None:
     page.add_script_tag(content=axe_source)
     found = page.evaluate(AXE_RUN)
@@ -134,6 +146,7 @@ def test_page_at_desktop_width(page_name, book_server, browser, axe_source):
         if page_name in CHAPTERS:
             _assert_sharp(page_name, page.evaluate(FIGURE_RATIOS), DESKTOP[0])
         page.evaluate(OPEN_ALL)
+        _assert_fits(page, page_name, DESKTOP[0])
         wide = page.evaluate(SIDEWAYS_BLOCKS)
         assert not wide, (
             f"{len(wide)} code/output blocks of {page_name} scroll sideways at {DESKTOP[0]} "
@@ -152,6 +165,7 @@ def test_page_at_phone_width_in_dark_mode(page_name, book_server, browser, axe_s
     p = OfflinePage(browser, viewport=PHONE, mode="dark")  # phone size: viewport meta applies
     try:
         page = _open(p, f"{book_server}/{page_name}.html")
+        assert not page.evaluate(LOAD_ALL_IMAGES)  # lazy images: load them to measure them
         if page_name in CHAPTERS:
             _assert_sharp(page_name, page.evaluate(FIGURE_RATIOS), PHONE[0])
         page.evaluate(OPEN_ALL)
@@ -163,6 +177,7 @@ def test_page_at_phone_width_in_dark_mode(page_name, book_server, browser, axe_s
         assert width <= PHONE[0] and not culprits, (
             f"{page_name} is {width} px wide at {PHONE[0]} px: {culprits}"
         )
+        _assert_fits(page, page_name, PHONE[0])
         assert page.evaluate("document.documentElement.dataset.theme") == "dark"
         _assert_accessible(page, page_name, "dark", axe_source)
         assert not p.blocked, f"the page tried to fetch: {p.blocked}"
