@@ -235,3 +235,23 @@ def test_static_widgets_add_little_weight_before_interaction(book_server, browse
         assert any("cheap-static.js" in u for u in sizes), sizes
     finally:
         p.close()
+
+
+@pytest.mark.browser
+def test_static_controls_are_touch_sized_on_a_phone(book_server, browser):
+    """Every static control is at least 32 px tall at 390 px (a thumb's target)."""
+    p = OfflinePage(browser, viewport=(390, 844))
+    try:
+        page = p.page
+        small = []
+        for chapter in CHAPTERS:
+            page.goto(f"{book_server}/chapters/{chapter}.html", wait_until="load")
+            heights = page.evaluate(
+                "() => Array.from(document.querySelectorAll('.cheap-static [data-control]'),"
+                " e => [e.getAttribute('data-control'), e.getBoundingClientRect().height])"
+            )
+            assert heights, f"{chapter}: no static control"
+            small += [(chapter, name, h) for name, h in heights if h < 32]
+        assert not small, f"controls under 32 px tall at 390 px: {small}"
+    finally:
+        p.close()
