@@ -4,7 +4,7 @@ Every figure of the book is made through :func:`new_figure`, so that all chapter
 one look and every figure has an opaque white background (readable in the book's dark
 theme) whether it is shown inline, saved to PNG for a widget, or embedded in the HTML.
 
-Two rules for the reader (issue 15), enforced here rather than figure by figure:
+Two rules for the reader, enforced here rather than figure by figure:
 
 * **Sharp on high-density screens.** Figures are drawn at :data:`BOOK_DPI` (twice the
   96 dpi of a CSS pixel), so a PNG has two device pixels per CSS pixel once the book's

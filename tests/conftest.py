@@ -12,12 +12,6 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# No worker process drawing widget states ahead in the test processes (no reader moves a
-# slider there; tests/test_widgets_ahead.py starts its own).  JupyterLab, started by the
-# browser tests, does not inherit this (tools/bench_widgets.py removes it).
-os.environ.setdefault("CHEAPLIB_DRAW_AHEAD", "0")
-
-
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

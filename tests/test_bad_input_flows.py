@@ -1,6 +1,6 @@
 """Bad input to every public function of cheaplib.flows is refused, naming the argument.
 
-Classes of bad input (issue 16): NaN/inf, wrong shape, wrong type (bool, str, float for
+Classes of bad input: NaN/inf, wrong shape, wrong type (bool, str, float for
 an int), non-densities, out-of-range parameters and sizes over budget. Each case calls the
 function with one argument replaced and requires a ValueError/TypeError whose message
 names that argument -- never a NaN result.

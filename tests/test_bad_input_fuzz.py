@@ -350,7 +350,6 @@ def findings() -> list[dict[str, str]]:
         OMP_NUM_THREADS="1",
         MKL_NUM_THREADS="1",
         MPLBACKEND="Agg",
-        CHEAPLIB_DRAW_AHEAD="0",
     )
     try:
         proc = subprocess.run(

@@ -1,6 +1,6 @@
 """Bad input to every public function of cheaplib.inference is refused, naming the argument.
 
-Also the two silent wrong results found by the fuzz of issue 16: a non-distribution ``p``
+Also the two silent wrong results found by a fuzz of every public callable: a non-distribution ``p``
 in :func:`categorical_divergence` (which returned a negative KL) and a channel output that
 never occurs in :func:`bayes_update_matrix` / :func:`petz_recovery` (NaN columns).
 """

@@ -62,7 +62,7 @@ def test_distributions_are_checked(bad):
 
 
 def test_categorical_divergence_is_never_negative_on_non_distributions():
-    # issue 16: a KL of [.5, .5] against [.9, .9] used to come out negative
+    # A KL of [.5, .5] against [.9, .9] used to come out negative
     _raises(ValueError, r"\bq\b", inf.kl_divergence, [0.5, 0.5], [0.9, 0.9])
 
 
@@ -170,7 +170,7 @@ def test_labels_are_checked():
 
 
 def test_huge_labels_are_refused_before_allocating():
-    # issue 16: a label of 2**33 used to allocate 2**33 columns
+    # A label of 2**33 used to allocate 2**33 columns
     _raises(ValueError, "labels", sf.statistic_joint, JOINT, [0, 1, 2, 2**33])
     _raises(ValueError, "fine", sf.induced_map, [0, 1, 2, 2**33], [0, 0, 1, 1])
     _raises(ValueError, "labels", sf.statistic_joint, JOINT, [0, 1, 2, 2**30])

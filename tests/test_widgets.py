@@ -148,7 +148,7 @@ def _pngs(spec, order):
 
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_a_picture_depends_only_on_its_state(name):
-    # Issue 14: the layout cache was filled by whichever state came first.
+    # Regression: the layout cache was filled by whichever state came first.
     spec = SPECS[name]
     states = _states_to_try(spec)
     forward = _pngs(spec, states)

@@ -129,47 +129,9 @@ def bench_tests() -> str:
 
 def bench_widgets() -> str:
     """Each widget's update latency: in the kernel, and end to end in JupyterLab."""
-    from tools.bench_widgets import (
-        E2E_HEADER,
-        E2E_MEDIAN_MS,
-        E2E_P95_MS,
-        HEADER,
-        e2e_ok,
-        e2e_row,
-        end_to_end,
-        rows,
-    )
+    from tools.bench_widgets import report
 
-    server = "## Widget update latency (compute + figure, then PNG encoding)\n\n" + table(
-        HEADER, rows()
-    )
-    try:
-        results = end_to_end()
-        cold = end_to_end(draw_ahead=False)
-    except Exception as exc:  # no Chromium, no JupyterLab: say so in the report
-        return server + f"\n\n## Widget latency end to end\n\nNot measured: {exc}"
-    body = [e2e_row(name, r, r["drag_paints"]) for name, r in sorted(results.items())]
-    body += [
-        e2e_row(f"{name} (cold: nothing drawn ahead)", r, r["drag_paints"])
-        for name, r in sorted(cold.items())
-    ]
-    met = all(e2e_ok(r) for r in results.values())
-    e2e = (
-        "## Widget latency end to end (JupyterLab, headless Chromium)\n\n"
-        + table(E2E_HEADER, body)
-        + f"\n\nFrom a key press on the main slider to the animation frame that first draws "
-        "the new picture (decoded), each widget shown alone in a fresh kernel, two warm-up "
-        "presses not counted; the drag column counts pictures painted during a 2-second "
-        "drag across the slider. The kernels draw the states next to the one shown ahead "
-        "in a worker process (cheaplib.widgets._ahead), as a reader's kernel does; the "
-        "cold rows switch that off (CHEAPLIB_DRAW_AHEAD=0), so every picture is drawn "
-        "when asked for, as on a one-core machine or after a jump of the slider. "
-        f"Target: median < {E2E_MEDIAN_MS:.0f} ms and 95th "
-        f"percentile < {E2E_P95_MS:.0f} ms for every widget (drawing ahead) — "
-        f"{verdict(met)}. "
-        f"Load average while measured: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores."
-    )
-    return server + "\n\n" + e2e
+    return report()
 
 
 def bench_kernels() -> str:

@@ -1,4 +1,4 @@
-/* Deep & Cheap: small reader helpers (issue 15).
+/* Deep & Cheap: small reader helpers.
    - The theme's ".pdf" download entry printed the current page with window.print(), which
      clipped code and dropped folded solutions: it now opens the whole-book PDF that
      `make book` writes next to the HTML (deep-and-cheap.pdf, see tools/pdf.py).
