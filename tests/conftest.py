@@ -12,6 +12,7 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
