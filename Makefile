@@ -14,7 +14,7 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST := $(BIN)/python -m pytest
 
 .PHONY: help setup book test lint unit claims nbval hygiene build browser execute ledger \
-	bench clean pdf portability system-tools
+	bench clean pdf portability system-tools mutants
 
 help:
 	@echo "make book         set up .venv and build the HTML book and its PDF into _build/html"
@@ -26,6 +26,7 @@ help:
 	@echo "make browser      widgets in JupyterLab and the built book in headless Chromium"
 	@echo "make portability  strict nbval under other numerics (no AVX2/FMA; one BLAS thread)"
 	@echo "make bench        time notebooks, tests, widgets and pages; write benchmarks/latest.md"
+	@echo "make mutants      perturb each check's library values by 1e-3: does every check notice?"
 
 # --- environment ------------------------------------------------------------------
 $(STAMP): requirements.txt requirements-runtime.txt constraints.txt pyproject.toml
@@ -96,6 +97,11 @@ browser: build pdf system-tools
 
 test: lint unit claims nbval build browser
 	@echo "All tests passed."
+
+# Mutation tests of the check cells (slow: minutes; not part of make test): each cheaplib
+# function a check cell calls returns its value times (1 + 1e-3), and the cell must fail.
+mutants: setup
+	$(BIN)/python -m tools.mutants
 
 bench: setup system-tools
 	$(BIN)/python -m tools.bench
