@@ -454,6 +454,13 @@ def render(entries: list[dict[str, Any]], titles: dict[str, str]) -> str:
         "`python -m tools.claims --write`; `make test` fails if the ledger, this page or a "
         "verdict drifts from what the notebooks show, or if any verdict could not fail.",
         "",
+        "Sources are named by a code: **000** the comment by Schwab and Mehta "
+        "{cite}`schwab2016comment`; **001** the preprint of Lin and Tegmark "
+        "{cite}`lin2016preprint`; **002** its journal version with Rolnick "
+        "{cite}`lin2017deep`; **003** the slides of Berman and Klinger on exact "
+        "renormalization as inverse Bayesian inference {cite}`berman2024inverse`. "
+        "Works beyond these four are named by their bibliography key (`lit:key`).",
+        "",
         f"{len(entries)} entries ({kinds.get('claim', 0)} claims of the sources, "
         f"{kinds.get('exercise', 0)} exercise solutions, {kinds.get('method', 0)} method "
         "checks). Claims and exercises: "
