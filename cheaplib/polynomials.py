@@ -17,6 +17,9 @@ builds two networks:
   uses 2-neuron squaring gates: :math:`6n` neurons for :math:`n` sites, against the
   compiler's :math:`16n - 6`.  :func:`factored_phi4_error_coefficient` predicts its
   :math:`\\lambda^2` error law from the Taylor coefficients of the activation.
+
+:func:`gate_circuit` reads the gates back from a built network (pairs of neurons with
+opposite input weights) and :func:`draw_gate_circuit` draws that circuit, one node per gate.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -51,6 +54,8 @@ __all__ = [
     "GateCounts",
     "factored_phi4_error_coefficient",
     "factored_phi4_network",
+    "gate_circuit",
+    "draw_gate_circuit",
     "monomial_exponents",
     "phi4_chain_terms",
     "polynomial_gate_counts",
@@ -574,3 +579,137 @@ def factored_phi4_error_coefficient(
             C2 * (gf * (z**4 + 2.0 * z * Xa**4).sum(axis=1) + 0.5 * (d**4).sum(axis=1)) + C3 * Q**3
         )
     return check_finite_result(out, "X, m2, g")
+
+
+def gate_circuit(net: Network) -> list[list[tuple[tuple[int, ...], tuple[int, ...]]]]:
+    """The gates of a network of 2-neuron gates, read from its weights alone.
+
+    The squaring and copy gates of :func:`factored_phi4_network` are pairs of hidden
+    neurons :math:`\\sigma(b + \\lambda u)`, :math:`\\sigma(b - \\lambda u)`: two rows of a
+    layer's weight matrix that are each other's negatives (their biases differ when
+    :math:`u` holds a constant, as :math:`x_i^2 + a/2g` does).  This
+    function pairs the rows of every hidden layer that way and lists, for each gate, the
+    nodes of the layer below that feed it (input variables for the first hidden layer,
+    gates of the layer below for the others).  It counts the built network, independently
+    of how it was planned.
+
+    Parameters
+    ----------
+    net : Network
+        A network whose hidden neurons all come in such pairs.
+
+    Returns
+    -------
+    list of list of (neurons, sources)
+        Per hidden layer, one ``(neurons, sources)`` pair per gate: the indices of its two
+        neurons in that layer and the indices of the nodes below that feed it.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`~cheaplib.nets.Network`.
+    ValueError
+        If a hidden neuron has no partner with the opposite input weights.
+
+    Examples
+    --------
+    >>> net = factored_phi4_network(3, 0.5, 0.25, 0.1)
+    >>> [len(layer) for layer in gate_circuit(net)]
+    [5, 4]
+    """
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a cheaplib.nets.Network, got {type(net).__name__}")
+    circuit: list[list[tuple[tuple[int, ...], tuple[int, ...]]]] = []
+    owner = np.arange(net.n_in)  # node index of each unit of the layer below
+    for layer in net.layers[:-1]:
+        W = layer.W
+        free = list(range(W.shape[0]))
+        gates: list[tuple[tuple[int, ...], tuple[int, ...]]] = []
+        unit_gate = np.empty(W.shape[0], dtype=int)
+        while free:
+            i = free.pop(0)
+            scale = max(float(np.abs(W[i]).max()), 1e-300)
+            partner = next(
+                (j for j in free if np.allclose(W[j], -W[i], rtol=0, atol=1e-12 * scale)),
+                None,
+            )
+            if partner is None:
+                raise ValueError(f"hidden neuron {i} has no partner with opposite weights")
+            free.remove(partner)
+            sources = tuple(sorted({int(owner[k]) for k in np.flatnonzero(W[i])}))
+            unit_gate[[i, partner]] = len(gates)
+            gates.append(((i, partner), sources))
+        circuit.append(gates)
+        owner = unit_gate
+    return circuit
+
+
+def draw_gate_circuit(net: Network, ax: object, input_labels: Sequence[str] | None = None) -> None:
+    """Draw the gate circuit of :func:`gate_circuit`: inputs, one node per gate, output.
+
+    Inputs are at the bottom, each hidden layer a row of gates (the number of neurons in
+    the node), the output on top; a line joins every node to the nodes it feeds.
+
+    Parameters
+    ----------
+    net : Network
+        A network of 2-neuron gates (see :func:`gate_circuit`).
+    ax : matplotlib.axes.Axes
+        Where to draw (its frame is switched off).
+    input_labels : sequence of str, optional
+        Names of the inputs, by default :math:`x_1, x_2, \\dots`.
+
+    Raises
+    ------
+    TypeError
+        If ``ax`` is not a matplotlib Axes or ``net`` not a Network.
+    ValueError
+        If ``input_labels`` has the wrong length, or a neuron has no partner.
+    """
+    from matplotlib.axes import Axes
+
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
+    circuit = gate_circuit(net)
+    names = (
+        list(input_labels)
+        if input_labels is not None
+        else [f"$x_{{{i + 1}}}$" for i in range(net.n_in)]
+    )
+    if len(names) != net.n_in:
+        raise ValueError(f"input_labels must have {net.n_in} entries, got {len(names)}")
+    sizes = [net.n_in] + [len(layer) for layer in circuit] + [1]
+    width = max(sizes)
+
+    def xy(level: int, i: int) -> tuple[float, float]:
+        return (i - (sizes[level] - 1) / 2.0) * width / max(sizes[level], 1), 1.6 * level
+
+    for level, layer in enumerate(circuit, start=1):
+        for g, (_, sources) in enumerate(layer):
+            x1, y1 = xy(level, g)
+            for s in sources:
+                x0, y0 = xy(level - 1, s)
+                ax.plot([x0, x1], [y0, y1], color="0.55", lw=0.8, zorder=1)
+    top = len(sizes) - 1
+    out_w = net.layers[-1].W[0]
+    last = circuit[-1]
+    for g, (neurons, _) in enumerate(last):
+        if np.any(out_w[list(neurons)] != 0):
+            (x0, y0), (x1, y1) = xy(top - 1, g), xy(top, 0)
+            ax.plot([x0, x1], [y0, y1], color="0.55", lw=0.8, zorder=1)
+    style: dict[str, Any] = {"ha": "center", "va": "center", "zorder": 3}
+    for i, name in enumerate(names):
+        ax.text(*xy(0, i), name, fontsize=9, bbox={"boxstyle": "circle", "fc": "#dbe9f6"}, **style)
+    for level, layer in enumerate(circuit, start=1):
+        for g, (neurons, _) in enumerate(layer):
+            ax.text(
+                *xy(level, g),
+                str(len(neurons)),
+                fontsize=8,
+                bbox={"boxstyle": "square,pad=0.35", "fc": "#fde2c8"},
+                **style,
+            )
+    ax.text(*xy(top, 0), "$H$", fontsize=10, bbox={"boxstyle": "circle", "fc": "#e6f2dc"}, **style)
+    ax.set_xlim(-width / 2 - 0.5, width / 2 + 0.5)
+    ax.set_ylim(-0.6, 1.6 * top + 0.6)
+    ax.set_axis_off()
