@@ -429,7 +429,10 @@ class Bound:
             if val is None:
                 continue
             if isinstance(val, int | float | np.floating) and not isinstance(val, bool):
-                val = float(val)
+                try:
+                    val = float(val)
+                except OverflowError:
+                    raise ValueError(f"{key} must be finite (within float64)") from None
                 if math.isinf(val) and (val < 0) == (key == "lower"):
                     object.__setattr__(self, key, None)  # -inf below, +inf above: no bound
                     continue

@@ -46,6 +46,16 @@ class ResultTable:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.header, tuple) or not all(isinstance(h, str) for h in self.header):
+            raise TypeError("header must be a tuple of str (build tables with result_table)")
+        if not isinstance(self.rows, tuple) or not all(
+            isinstance(r, tuple) and all(isinstance(c, str) for c in r) for r in self.rows
+        ):
+            raise TypeError("rows must be a tuple of tuples of str (use result_table)")
+        if any(len(r) != len(self.header) for r in self.rows):
+            raise ValueError("every row must have one cell per header column")
+
     def html(self) -> str:
         """The table as HTML: a head row of column headers, one body row per row.
 
