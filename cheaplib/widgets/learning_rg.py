@@ -58,11 +58,11 @@ class RsmiView:
 
     Axes, labels, legend and bar colours are drawn once; a state sets the three curves
     (they depend on the block and the buffer only), the marker of ``K``, the four bar
-    heights, the right panel's height and both titles.
+    lengths, the right panel's range and both titles.
     """
 
     def __init__(self) -> None:
-        fig, (ax0, ax1) = new_figure(1, 2, width=7.2, height=3.0)
+        fig, (ax0, ax1) = new_figure(1, 2, width=7.2, height=3.2)
         self.figure, self.axes = fig, (ax0, ax1)
         self.curves = {}
         for rule in _RULES:
@@ -74,10 +74,12 @@ class RsmiView:
         ax0.set_ylim(0.0, 1.02)
         ax0.legend(loc="upper left", fontsize=8)
 
-        labels = ["decim.", "major.", "optimal", "block V"]
-        self.bars = ax1.bar(np.arange(4), np.ones(4), color=["C0", "C1", "0.3", "0.7"])
-        ax1.set_xticks(np.arange(4), labels)
-        ax1.set_ylabel("information about E [bits]")
+        # horizontal bars: the labels sit one under the other and never collide
+        labels = ["decimation", "majority", "optimal rule", "whole block V"]
+        self.bars = ax1.barh(np.arange(4), np.ones(4), color=["C0", "C1", "0.3", "0.7"])
+        ax1.set_yticks(np.arange(4), labels)
+        ax1.invert_yaxis()
+        ax1.set_xlabel("information about E [bits]")
 
     def update(self, K: float, block: int = 2, buffer: int = 1) -> str:
         """Show a state; return its summary (see :func:`render_rsmi`)."""
@@ -93,8 +95,8 @@ class RsmiView:
         ax0.set_title(f"block {block}, buffer {buffer}")
         values = [at_k["decimation"], at_k["majority"], at_k["optimal"], whole]
         for bar, value in zip(self.bars, values, strict=True):
-            bar.set_height(value)
-        ax1.set_ylim(0.0, max(1e-3, 1.15 * max(values)))
+            bar.set_width(value)
+        ax1.set_xlim(0.0, max(1e-3, 1.15 * max(values)))
         ax1.set_title(f"at K = {K:.2f}")
         return (
             f"K = {K:.2f}, block {block}, buffer {buffer}: I(H;E) = "
