@@ -664,13 +664,16 @@ def draw_gate_circuit(net: Network, ax: object, input_labels: Sequence[str] | No
     TypeError
         If ``ax`` is not a matplotlib Axes or ``net`` not a Network.
     ValueError
-        If ``input_labels`` has the wrong length, or a neuron has no partner.
+        If ``input_labels`` has the wrong length, a neuron has no partner, or the network
+        has no hidden layer of gates.
     """
     from matplotlib.axes import Axes
 
     if not isinstance(ax, Axes):
         raise TypeError(f"ax must be a matplotlib Axes, got {type(ax).__name__}")
     circuit = gate_circuit(net)
+    if not circuit or not all(circuit):
+        raise ValueError("net must have at least one hidden layer of gates to draw")
     names = (
         list(input_labels)
         if input_labels is not None
