@@ -84,7 +84,7 @@ UNLABELLED = "unlabelled"
 #: Refuse a :class:`Compare` whose tolerance is at least :data:`HALF_WIDTH` of its
 #: reference (a one-sided or interval statement is a :class:`Bound`). Off while the
 #: chapters convert such rows; ``tools.claims --check`` lists them meanwhile.
-STRICT_TOLERANCES = False
+STRICT_TOLERANCES = True
 #: The widest tolerance, relative to the reference, a strict :class:`Compare` accepts.
 HALF_WIDTH = 0.5
 GLUE_PREFIX = "application/papermill.record/"

@@ -27,6 +27,31 @@ from cheaplib.claims import (
 from tools import claims as ledger
 
 
+@pytest.fixture(autouse=True)
+def _lenient(monkeypatch):
+    """These tests build small books with unlabelled rows and wide tolerances on purpose:
+    they run with both switches off and turn one on where they test it."""
+    monkeypatch.setattr(ledger, "REQUIRE_KINDS", False)
+    monkeypatch.setattr(lib, "STRICT_TOLERANCES", False)
+
+
+def test_the_book_ships_with_both_switches_on():
+    """The chapters label every row and bound every loose claim: the rules are enforced."""
+    import ast
+    import inspect
+
+    def value(module, name):
+        for node in ast.parse(inspect.getsource(module)).body:
+            if isinstance(node, ast.Assign) and any(
+                getattr(t, "id", None) == name for t in node.targets
+            ):
+                return ast.literal_eval(node.value)
+        raise AssertionError(f"{name} not assigned in {module.__name__}")
+
+    assert value(ledger, "REQUIRE_KINDS") is True
+    assert value(lib, "STRICT_TOLERANCES") is True
+
+
 def _C(*args, **kwargs) -> Compare:
     kwargs.setdefault("reason", "test tolerance")
     return Compare(*args, **kwargs)

@@ -77,7 +77,7 @@ FIELDS = (
     *ROLES,
 )
 #: Fail on a comparison row without ``kind=`` (on once every chapter labels its rows).
-REQUIRE_KINDS = False
+REQUIRE_KINDS = True
 #: Rows the lint of :mod:`tools.claimlint` finds today, by (claim id, row name): reported,
 #: not failed, until the chapter rewrites them. Remove an entry when it is fixed.
 KNOWN_LINT: set[tuple[str, str]] = set()
@@ -316,6 +316,33 @@ def wide_rows(entries: list[dict[str, Any]]) -> list[str]:
     ]
 
 
+def written_value_problems(chapters: Path = CHAPTERS) -> list[str]:
+    """The computed numbers written into the prose that differ from their glued values."""
+    import nbformat
+
+    from tools import gluetext
+
+    found: list[str] = []
+    for path in sorted(Path(chapters).glob("[0-9][0-9]_*.ipynb")):
+        found += gluetext.problems(nbformat.read(path, as_version=4), path.name)
+    return found
+
+
+def fill_written_values(chapters: Path = CHAPTERS) -> int:
+    """Write every glued value into the prose (tools.gluetext); return notebooks changed."""
+    import nbformat
+
+    from tools import gluetext
+
+    changed = 0
+    for path in sorted(Path(chapters).glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if gluetext.fill(nb):
+            nbformat.write(nb, path)
+            changed += 1
+    return changed
+
+
 def check(chapters: Path = CHAPTERS, ledger: Path = LEDGER, page: Path = PAGE) -> list[str]:
     """Every disagreement between the ledger, its page, the notebooks and their display."""
     found: list[str] = []
@@ -326,6 +353,7 @@ def check(chapters: Path = CHAPTERS, ledger: Path = LEDGER, page: Path = PAGE) -
         found += problems_of(entry)
     found += display_problems(chapters)
     found += lint_problems(chapters)[0]
+    found += written_value_problems(chapters)
     if not ledger.exists():
         return [*found, f"{ledger} is missing: run `python -m tools.claims --write`"]
     written = yaml.safe_load(ledger.read_text(encoding="utf-8")) or []
@@ -564,6 +592,9 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--write", action="store_true", help="regenerate claims.yml and claims.md")
     args = parser.parse_args(argv)
     if args.write:
+        filled = fill_written_values()
+        if filled:
+            print(f"computed values written into the prose of {filled} notebook(s)")
         entries = write()
         bad = [p for e in entries for p in problems_of(e)] + display_problems()
         print(f"wrote {LEDGER.relative_to(ROOT)} and {PAGE.name}: {len(entries)} entries")
