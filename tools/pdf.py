@@ -11,7 +11,8 @@
    folded code) opened, code and output lines wrapped, every image loaded, every formula
    typeset, a title page and a contents page put in front, each chapter starting on a new
    page and no other forced break (a block is kept whole only when it is short, a figure is
-   at most about half a page), no shadows (Chromium prints a box shadow as a page-wide
+   at most about half a page), tables wrapping at spaces only (scaled down when they are
+   then too wide), no shadows (Chromium prints a box shadow as a page-wide
    rasterised mask: the theme's admonitions and dropdowns once weighed 15 MB of them).
 4. Prints twice: the first print tells on which page every heading landed (Chromium writes
    a named destination for every link target, and every heading is one), the contents page
@@ -62,6 +63,9 @@ PAGE_PX = round((297 - 16 - 18) / 25.4 * 96)
 #: A block (code, table, admonition, figure, solution) is kept whole on one page only up
 #: to this height; a taller one breaks across pages.
 KEEP_WHOLE_PX = round(0.35 * PAGE_PX)
+#: A table wider than the column once its words are kept whole is scaled down to fit, not
+#: below this factor.
+SMALLEST_TABLE_ZOOM = 0.6
 #: Untagged: Chromium's tag tree of this book is 130 000 uncompressed structure elements
 #: (13 MB, half the file: one per code token, table cell and formula part), and its
 #: outline (which needs tags) is replaced by :func:`write_outline` anyway.
@@ -203,6 +207,30 @@ TYPESET_JS = """async () => {
   if (doc && typeof doc.lazyTypesetAll === 'function') await doc.lazyTypesetAll();
   else if (MathJax.typesetPromise) await MathJax.typesetPromise();
   return document.querySelectorAll('mjx-container').length;
+}"""
+
+# Tables keep their words whole on paper: the reader's stylesheet lets a cell break a word
+# anywhere (a phone scrolls a wide table instead), which at the printed width split
+# "chapt|er" and "Hamilto|nians".  Each table's cells wrap at spaces only; a table then wider
+# than the column is scaled down to fit (CSS zoom, not below `smallest`); one that would
+# need more keeps breaking words.  Returns (tables scaled, tables left breaking words).
+FIT_TABLES_JS = """(smallest) => {
+  let scaled = 0, breaking = 0;
+  document.querySelectorAll('article table').forEach(table => {
+    const cells = table.querySelectorAll('td, th');
+    const set = (wrap) => cells.forEach(c => {
+      c.style.setProperty('overflow-wrap', wrap, 'important');
+      c.style.setProperty('word-break', 'normal', 'important');
+    });
+    set('normal');
+    const box = table.parentElement.getBoundingClientRect().width;
+    const width = table.getBoundingClientRect().width;
+    if (width <= box + 0.5 || box <= 0) return;
+    const zoom = box / width;
+    if (zoom >= smallest) { table.style.zoom = String(zoom); scaled += 1; }
+    else { set('anywhere'); breaking += 1; }
+  });
+  return [scaled, breaking];
 }"""
 
 # Keeps a block whole on a page only when it is short: the theme keeps every code block,
@@ -629,6 +657,7 @@ def print_pdf(html_dir: Path, output: Path) -> dict[str, Any]:
             chapters = page.evaluate(PREPARE_JS, front_matter(meta, headings))
             page.emulate_media(media="print")
             page.wait_for_timeout(500)
+            scaled, breaking = page.evaluate(FIT_TABLES_JS, SMALLEST_TABLE_ZOOM)
             whole, split = page.evaluate(BREAKS_JS, KEEP_WHOLE_PX)
             pages: dict[str, tuple[int, float]] = {}
             data = b""
@@ -659,6 +688,7 @@ def print_pdf(html_dir: Path, output: Path) -> dict[str, Any]:
         "bookmarks": len(headings),
         "prints": prints,
         "whole": whole,
+        "tables": (scaled, breaking),
         "split": split,
     }
 
@@ -720,7 +750,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"pdf: {shown} — {pages} pages, {size:.1f} MiB, {info['chapters']} chapters, "
         f"{info['bookmarks']} bookmarks, {info['formulas']} formulas, {info['images']} images, "
-        f"{info['split']} long blocks free to break, {info['prints']} prints, "
+        f"{info['split']} long blocks free to break, {info['tables'][0]} tables scaled to fit "
+        f"({info['tables'][1]} too wide), {info['prints']} prints, "
         f"{time.perf_counter() - t0:.0f} s",
         file=sys.stderr,
     )

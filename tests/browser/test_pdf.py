@@ -10,7 +10,8 @@ against the single-page HTML it was printed from (``_build/singlehtml/intro.html
   (and the pages their bookmarks open);
 * bookmarks: one per chapter and section heading, none repeated or doubled, maths as text,
   words separated as in the HTML;
-* every chapter's title in the text, every exercise solution printed;
+* every chapter's title in the text, every exercise solution printed, no word of a table
+  broken across lines;
 * the images the book shows and no others (no rasterised shadow masks), under
   :data:`MAX_MB` MB;
 * pages filled: at most :data:`MAX_UNDERFULL` of the pages less than half full, apart from
@@ -397,6 +398,29 @@ def test_folded_solutions_are_printed():
             missing.append(runs[0])
     assert checked >= len(solutions) // 2, "too few solutions with plain text to look for"
     assert not missing, f"{len(missing)} of {checked} solutions not in the PDF: {missing[:5]}"
+
+
+def test_tables_keep_their_words_whole():
+    vocabulary = set(re.findall(r"[a-z]+", _norm(_soup().get_text(" "))))
+    # Words set in maths are left out: pdftotext spaces a formula's letters as it likes.
+    in_maths = {w for m in _soup().select(".math") for w in re.findall(r"[a-z]+", _norm(m.text))}
+    cell_words = {
+        w
+        for cell in _soup().select("article td, article th")
+        for w in re.findall(r"[a-z]{5,}", _norm(cell.get_text(" ")))
+        if w not in in_maths
+    }
+    tokens = re.findall(r"[a-z]+", _text())
+    # A word cut in a table cell reads as a fragment, and its rest comes a few words later
+    # (pdftotext reads a table row by row across its cells).
+    broken = {
+        a + b
+        for i, a in enumerate(tokens)
+        if a not in vocabulary
+        for b in tokens[i + 1 : i + 8]
+        if a + b in cell_words
+    }
+    assert not broken, f"table words broken across lines in the PDF: {sorted(broken)[:10]}"
 
 
 def test_the_images_are_the_books_and_nothing_else():
