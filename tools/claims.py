@@ -528,7 +528,8 @@ def render(entries: list[dict[str, Any]], titles: dict[str, str]) -> str:
     for rel, cid, _, c in loosest(entries):
         t = c.text("")
         lines.append(
-            f"| [`{cid}`](#claim-{cid}) | `{c.name}` | {t['measured']} | {t['reference']} | "
+            f'| <a href="#claim-{cid}"><code>{cid}</code></a> | `{c.name}` | {t["measured"]} | '
+            f"{t['reference']} | "
             f"{t['tolerance']} | {rel:.2g} |"
         )
     lines += ["", "Sources: " + "; ".join(f"{k} = {v}" for k, v in SOURCES.items()) + ".", ""]
