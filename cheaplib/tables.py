@@ -23,6 +23,9 @@ __all__ = ["ResultTable", "result_table"]
 
 # One number as a table shows it: an optional sign or comparison, digits with separators
 # and a decimal point, an optional exponent and percent sign (a minus may be U+2212).
+#: A number inside text that a browser could break at its minus sign: e-notation or a
+#: negative number.
+_INNER_NUMBER = re.compile(r"(?<![\w.])[+\-−]?\d[\d.,]*e[+\-−]?\d+|(?<![\w.])[\-−]\d[\d.,]*")
 _NUMBER = re.compile(r"^[~<>≤≥±+\-−]?\s?\d[\d,.]*(?:e[+\-−]?\d+)?\s?%?$")
 
 
@@ -67,11 +70,11 @@ class ResultTable:
         esc = html.escape
 
         def cell(text: str) -> str:
-            return (
-                f'<td class="num">{esc(text)}</td>'
-                if _NUMBER.match(text)
-                else f"<td>{esc(text)}</td>"
-            )
+            if _NUMBER.match(text):
+                return f'<td class="num">{esc(text)}</td>'
+            # a number inside text (e.g. "exact (D = 2e-15)") is kept whole as well
+            inner = _INNER_NUMBER.sub(r'<span class="num">\g<0></span>', esc(text))
+            return f"<td>{inner}</td>"
 
         head = "".join(f'<th scope="col">{esc(h)}</th>' for h in self.header)
         body = "".join("<tr>" + "".join(cell(c) for c in row) + "</tr>" for row in self.rows)

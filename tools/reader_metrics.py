@@ -98,8 +98,8 @@ OVERFLOWING_MATHS = """async () => {
 
 # Words and numbers broken mid-character in tables, headings and captions: a word of at
 # most 30 characters whose glyphs land on two lines (longer tokens, such as addresses and
-# identifiers, may break; a compound word may break after its hyphen or dash, a number
-# such as -1.3e-10 nowhere).  Resolves with the first few, with their element.
+# identifiers, may break; a compound word, or "n-1", may break after its hyphen or dash,
+# a number such as -1.3e-10 nowhere).  Resolves with the first few, with their element.
 BROKEN_WORDS = r"""() => {
   const sel = '.bd-article td, .bd-article th, .bd-article h1, .bd-article h2, '
             + '.bd-article h3, .bd-article figcaption, .cheap-static-summary';
@@ -110,7 +110,7 @@ BROKEN_WORDS = r"""() => {
     const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
     for (let t = walker.nextNode(); t; t = walker.nextNode()) {
       if (t.parentElement.closest('code, mjx-container, .math, pre')) continue;
-      const re = /[+±−-]?\d[\d.,]*(?:e[+−-]?\d+)?%?|[^\s\-–—\/]+/g;
+      const re = /(?<![^\s(\[])[+±−-]?\d[\d.,]*(?:e[+−-]?\d+)?%?|[^\s\-–—\/]+/g;
       let m;
       while ((m = re.exec(t.data)) && out.length < 8) {
         if (m[0].length < 2 || m[0].length > 30) continue;
