@@ -91,9 +91,10 @@ ifdef SSE_ONLY
 endif
 	OPENBLAS_NUM_THREADS=1 $(PYTEST) --nbval -n $(JOBS) -q chapters
 
-# Needs the built book and its PDF.
+# Needs the built book and its PDF.  A test file per worker (--dist loadfile): the page
+# tests on one, the widget, PDF and offline tests on the other; each has its own browser.
 browser: build pdf system-tools
-	$(PYTEST) tests/browser -q
+	$(PYTEST) tests/browser -q -n $(JOBS)
 
 test: lint unit claims nbval build browser
 	@echo "All tests passed."
