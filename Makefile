@@ -14,7 +14,7 @@ JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 PYTEST := $(BIN)/python -m pytest
 
 .PHONY: help setup book test lint unit claims nbval hygiene build browser execute ledger \
-	bench clean pdf portability system-tools mutants
+	bench clean pdf portability system-tools axe mutants
 
 help:
 	@echo "make book         set up .venv and build the HTML book and its PDF into _build/html"
@@ -38,9 +38,13 @@ $(STAMP): requirements.txt requirements-runtime.txt constraints.txt pyproject.to
 
 setup: $(STAMP)
 
-# Debian's Chromium and pdftotext for the PDF and the browser tests (apt-get, as root).
+# Debian's Chromium and poppler for the PDF and the browser tests (apt-get, as root); the
+# browser tests also need axe-core from npm.
 system-tools:
 	bash tools/ensure_system_tools.sh
+
+axe:
+	bash tools/ensure_system_tools.sh --axe
 
 # --- the book ---------------------------------------------------------------------
 # The ledger is generated from the check cells' records in the executed notebooks.
@@ -93,7 +97,7 @@ endif
 
 # Needs the built book and its PDF.  A test file per worker (--dist loadfile): the page
 # tests on one, the widget, PDF and offline tests on the other; each has its own browser.
-browser: build pdf system-tools
+browser: build pdf axe
 	$(PYTEST) tests/browser -q -n $(JOBS)
 
 test: lint unit claims nbval build browser

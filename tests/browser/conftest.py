@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
-    """Debian's Chromium, pdftotext and axe-core: tools/ensure_system_tools.sh (never skipped)."""
+    """Debian's Chromium and poppler: tools/ensure_system_tools.sh (never skipped)."""
     out = subprocess.run(
         ["bash", str(ROOT / "tools" / "ensure_system_tools.sh")], capture_output=True, text=True
     )
@@ -79,9 +79,9 @@ AXE = ROOT / ".venv" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 
 @pytest.fixture(scope="session")
 def axe_source(chromium_path: str) -> str:
-    """axe-core (from npm, installed by tools/ensure_system_tools.sh into .venv/npm)."""
+    """axe-core (from npm, installed by tools/ensure_system_tools.sh --axe into .venv/npm)."""
     if not AXE.exists():
-        pytest.fail(f"no axe-core at {AXE}: run tools/ensure_system_tools.sh", pytrace=False)
+        pytest.fail(f"no axe-core at {AXE}: run tools/ensure_system_tools.sh --axe", pytrace=False)
     return AXE.read_text(encoding="utf-8")
 
 
