@@ -1,5 +1,6 @@
 """tools.mutants: a check cell kills a mutant of the cheaplib function behind it when its
-shown output changes; a check that rounds the change away lets it survive."""
+shown output changes; a check that rounds the change away lets it survive; a mutant that
+leaves every number of the claim records bit-identical is equivalent."""
 
 from __future__ import annotations
 
@@ -56,9 +57,14 @@ def chapter(tmp_path_factory):
         ),
         nbformat.v4.new_code_cell(
             "_ = check('m-blunt', statement='s', source='001', compare=Compare('C', "
-            "round(gates.gate_error_constant('exp'), 1), 0.2, atol=0.05, reason='r', "
+            "gates.gate_error_constant('exp'), 0.2, atol=0.05, reason='r', "
             "digits=1), show=False)",
             id="blunt",
+        ),
+        nbformat.v4.new_code_cell(
+            "_ = check('m-sign', statement='s', source='001', compare=Compare('positive', "
+            "float(gates.gate_error_constant('exp') > 0), 1.0))",
+            id="sign",
         ),
         nbformat.v4.new_code_cell("c = gate_error_constant('exp')", id="producer"),
         nbformat.v4.new_code_cell(
@@ -82,7 +88,11 @@ def test_mutants_are_killed_survive_or_go_through_the_producer(chapter):
     killed = {(w.split()[0], name) for w, name, _ in result.killed}
     survived = {(w.split()[0], name) for w, name, _ in result.survived}
     assert ("sharp", "gate_error_constant") in killed
+    equivalent = {(w.split()[0], name) for w, name, _ in result.equivalent}
+    # the recorded value moved by 1e-3 and the blunt check did not see it: a survivor
     assert ("blunt", "gates.gate_error_constant") in survived
+    # only the sign reaches the record, bit-identical: equivalent, not counted
+    assert equivalent == {("sign", "gates.gate_error_constant")}
     assert ("consumer", "gate_error_constant") in killed  # through the producer cell
-    assert result.claims == {"m-sharp", "m-blunt", "m-later"}
+    assert result.claims == {"m-sharp", "m-blunt", "m-later"}  # m-sign: equivalents only
     assert result.skipped == []

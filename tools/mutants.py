@@ -20,6 +20,15 @@ A mutant whose wrapped function returned no non-zero number during the run (not 
 it returns a string, a bool or an object without numeric fields, or only zeros, which a
 factor leaves unchanged) is *not applicable* and not counted.
 
+A mutant that is not killed is *equivalent* when every number of the cell's claim records
+(the measured values, references and bounds in the output metadata, at full precision) is
+bit-identical to the unmutated re-run: the change never reached what the claim records
+(the function's value is normalised away, or only its sign, argmax or ordering is used).
+Equivalents are listed apart and not counted; the kill rate is killed / (killed +
+survived). A survivor changed a recorded number and the check did not see it. (A cell that
+rounds a value itself before recording it makes its mutants look equivalent: the list of
+equivalents is printed so that a reader can judge them.)
+
 Usage (from the repository root; slow, run by its own Makefile target)::
 
     python -m tools.mutants [--chapters 02 07] [--limit N] [--per-cell K] [--fail-under 95]
@@ -251,6 +260,23 @@ def shown_text(outputs: list[dict]) -> list[tuple[str, str]]:
     return [(k, _clean(v)) for k, v in found]
 
 
+def recorded_numbers(outputs: list[dict]) -> list[tuple[str, str, str, float]]:
+    """Every number of the claim records in ``outputs`` as (claim id, role:name, field,
+    value), at full precision: what a mutant must change to be more than *equivalent*."""
+    found = []
+    for out in outputs:
+        rec = out.get("metadata", {}).get(METADATA_KEY, {}).get("claim")
+        if not rec:
+            continue
+        for role in ("compare", "corrected", "sharper"):
+            for row in rec.get(role) or []:
+                for key in ("measured", "reference", "lower", "upper"):
+                    value = row.get(key)
+                    if isinstance(value, int | float) and not isinstance(value, bool):
+                        found.append((rec.get("id", ""), f"{role}:{row.get('name')}", key, value))
+    return found
+
+
 # --- the kernel ------------------------------------------------------------------------------
 class Kernel:
     """One kernel, in ``chapters/``, running code and collecting its outputs."""
@@ -314,6 +340,7 @@ class Result:
     killed: list[tuple[str, str, str]] = field(default_factory=list)
     survived: list[tuple[str, str, str]] = field(default_factory=list)
     not_applicable: list[tuple[str, str, str]] = field(default_factory=list)
+    equivalent: list[tuple[str, str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     claims: set[str] = field(default_factory=set)
     seconds: float = 0.0
@@ -384,6 +411,7 @@ def mutate_chapter(
                 result.skipped.append((where, "not re-runnable (a re-run changes its output)"))
                 rerun()
                 continue
+            baseline = recorded_numbers(outputs)
             for name in targets[:per_cell]:
                 kernel.run(f"__mut_patch({name!r}, {1 + EPS!r})")
                 outputs, err = rerun()
@@ -394,6 +422,8 @@ def mutate_chapter(
                 elif err or shown_text(outputs) != committed:
                     result.killed.append(row)
                     result.claims.update(ids)
+                elif baseline and recorded_numbers(outputs) == baseline:
+                    result.equivalent.append(row)
                 else:
                     result.survived.append(row)
                     result.claims.update(ids)
@@ -413,7 +443,8 @@ def report(results: list[Result]) -> tuple[int, int]:
         rate = f"{len(r.killed) / n:.1%}" if n else "-"
         print(
             f"{r.chapter}: {len(r.killed)}/{n} mutants killed ({rate}) over {len(r.claims)} "
-            f"claims; {len(r.not_applicable)} not applicable; {len(r.skipped)} cells skipped; "
+            f"claims; {len(r.equivalent)} equivalent, {len(r.not_applicable)} not applicable; "
+            f"{len(r.skipped)} cells skipped; "
             f"{r.seconds:.0f} s"
         )
     claims = sum(len(r.claims) for r in results)
@@ -423,6 +454,11 @@ def report(results: list[Result]) -> tuple[int, int]:
     if survivors:
         print("\nsurvivors (the cell's output did not change):")
         for chapter, where, name, _ in survivors:
+            print(f"  {chapter} {where}: {name} x (1 + {EPS:g})")
+    equivalent = [(r.chapter, *s) for r in results for s in r.equivalent]
+    if equivalent:
+        print("\nequivalent (every number of the claim records unchanged, not counted):")
+        for chapter, where, name, _ in equivalent:
             print(f"  {chapter} {where}: {name} x (1 + {EPS:g})")
     skipped = [(r.chapter, *s) for r in results for s in r.skipped]
     if skipped:
@@ -456,6 +492,7 @@ def main(argv: list[str] | None = None) -> int:
                         "chapter": r.chapter,
                         "killed": r.killed,
                         "survived": r.survived,
+                        "equivalent": r.equivalent,
                         "not_applicable": r.not_applicable,
                         "skipped": r.skipped,
                         "claims": sorted(r.claims),
