@@ -96,3 +96,37 @@ def test_mutants_are_killed_survive_or_go_through_the_producer(chapter):
     assert ("consumer", "gate_error_constant") in killed  # through the producer cell
     assert result.claims == {"m-sharp", "m-blunt", "m-later"}  # m-sign: equivalents only
     assert result.skipped == []
+
+
+def test_unchanged_is_round_off_of_every_recorded_number():
+    out = [
+        {
+            "output_type": "display_data",
+            "metadata": {
+                mutants.METADATA_KEY: {
+                    "claim": {
+                        "id": "c",
+                        "compare": [{"name": "x", "measured": 2.0, "reference": 0.0}],
+                        "sharper": [{"name": "y", "measured": 1.0, "lower": 0.5}],
+                    }
+                }
+            },
+        }
+    ]
+    base = mutants.recorded_numbers(out)
+    assert [b[1:3] for b in base] == [
+        ("compare:x", "measured"),
+        ("compare:x", "reference"),
+        ("sharper:y", "measured"),
+        ("sharper:y", "lower"),
+    ]
+
+    def moved(i, value):
+        return [(*b[:3], value if j == i else b[3]) for j, b in enumerate(base)]
+
+    assert mutants.unchanged(moved(0, 2.0 * (1 + 1e-12)), base)  # round-off: equivalent
+    assert not mutants.unchanged(moved(0, 2.0 * (1 + 1e-6)), base)  # moved: a survivor
+    assert not mutants.unchanged(moved(1, 1e-300), base)  # a zero must stay zero
+    assert not mutants.unchanged(moved(3, 0.5005), base)  # a bound counts too
+    assert not mutants.unchanged(base[:2], base)  # a row lost
+    assert not mutants.unchanged([], [])  # no record: nothing to call equivalent

@@ -22,8 +22,10 @@ factor leaves unchanged) is *not applicable* and not counted.
 
 A mutant that is not killed is *equivalent* when every number of the cell's claim records
 (the measured values, references and bounds in the output metadata, at full precision) is
-bit-identical to the unmutated re-run: the change never reached what the claim records
-(the function's value is normalised away, or only its sign, argmax or ordering is used).
+that of the unmutated re-run to round-off (:data:`ROUND_OFF` relative, a millionth of the
+mutation; a zero must stay zero): the change never reached what the claim records (the
+function's value is normalised away, a ratio of two of its outputs, or only its sign,
+argmax or ordering is used).
 Equivalents are listed apart and not counted; the kill rate is killed / (killed +
 survived). A survivor changed a recorded number and the check did not see it. (A cell that
 rounds a value itself before recording it makes its mutants look equivalent: the list of
@@ -51,6 +53,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 EPS = 1e-3
+#: Relative change of a recorded number below which a mutant did not reach it (round-off).
+ROUND_OFF = 1e-9
 METADATA_KEY = "deep-and-cheap"
 #: Modules whose functions are the book's machinery, not the computations behind a claim.
 NOT_MUTATED = ("cheaplib.claims", "cheaplib.plotting", "cheaplib.widgets", "cheaplib.validation")
@@ -277,6 +281,16 @@ def recorded_numbers(outputs: list[dict]) -> list[tuple[str, str, str, float]]:
     return found
 
 
+def unchanged(mutated: list[tuple[str, str, str, float]], baseline: list[tuple]) -> bool:
+    """Whether the recorded numbers of a mutant are the baseline's, to :data:`ROUND_OFF`."""
+    if not baseline or [m[:3] for m in mutated] != [b[:3] for b in baseline]:
+        return False
+    return all(
+        abs(m[3] - b[3]) <= ROUND_OFF * max(abs(m[3]), abs(b[3]))
+        for m, b in zip(mutated, baseline, strict=True)
+    )
+
+
 # --- the kernel ------------------------------------------------------------------------------
 class Kernel:
     """One kernel, in ``chapters/``, running code and collecting its outputs."""
@@ -422,7 +436,7 @@ def mutate_chapter(
                 elif err or shown_text(outputs) != committed:
                     result.killed.append(row)
                     result.claims.update(ids)
-                elif baseline and recorded_numbers(outputs) == baseline:
+                elif unchanged(recorded_numbers(outputs), baseline):
                     result.equivalent.append(row)
                 else:
                     result.survived.append(row)
@@ -457,7 +471,7 @@ def report(results: list[Result]) -> tuple[int, int]:
             print(f"  {chapter} {where}: {name} x (1 + {EPS:g})")
     equivalent = [(r.chapter, *s) for r in results for s in r.equivalent]
     if equivalent:
-        print("\nequivalent (every number of the claim records unchanged, not counted):")
+        print("\nequivalent (the claim records' numbers unchanged to round-off, not counted):")
         for chapter, where, name, _ in equivalent:
             print(f"  {chapter} {where}: {name} x (1 + {EPS:g})")
     skipped = [(r.chapter, *s) for r in results for s in r.skipped]
