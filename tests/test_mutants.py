@@ -106,7 +106,10 @@ def test_unchanged_is_round_off_of_every_recorded_number():
                 mutants.METADATA_KEY: {
                     "claim": {
                         "id": "c",
-                        "compare": [{"name": "x", "measured": 2.0, "reference": 0.0}],
+                        "compare": [
+                            {"name": "x", "measured": 2.0, "reference": 0.0},
+                            {"name": "r", "measured": 3e-16, "reference": 0.0, "scale": 1.0},
+                        ],
                         "sharper": [{"name": "y", "measured": 1.0, "lower": 0.5}],
                     }
                 }
@@ -117,16 +120,21 @@ def test_unchanged_is_round_off_of_every_recorded_number():
     assert [b[1:3] for b in base] == [
         ("compare:x", "measured"),
         ("compare:x", "reference"),
+        ("compare:r", "measured"),
+        ("compare:r", "reference"),
         ("sharper:y", "measured"),
         ("sharper:y", "lower"),
     ]
 
     def moved(i, value):
-        return [(*b[:3], value if j == i else b[3]) for j, b in enumerate(base)]
+        return [(*b[:3], value if j == i else b[3], b[4]) for j, b in enumerate(base)]
 
     assert mutants.unchanged(moved(0, 2.0 * (1 + 1e-12)), base)  # round-off: equivalent
     assert not mutants.unchanged(moved(0, 2.0 * (1 + 1e-6)), base)  # moved: a survivor
     assert not mutants.unchanged(moved(1, 1e-300), base)  # a zero must stay zero
-    assert not mutants.unchanged(moved(3, 0.5005), base)  # a bound counts too
+    # a residual of round-off, scaled, is still round-off of a quantity of size 1
+    assert mutants.unchanged(moved(2, 3.003e-16), base)
+    assert not mutants.unchanged(moved(2, 1e-6), base)  # a residual that grew
+    assert not mutants.unchanged(moved(5, 0.5005), base)  # a bound counts too
     assert not mutants.unchanged(base[:2], base)  # a row lost
     assert not mutants.unchanged([], [])  # no record: nothing to call equivalent

@@ -22,10 +22,12 @@ factor leaves unchanged) is *not applicable* and not counted.
 
 A mutant that is not killed is *equivalent* when every number of the cell's claim records
 (the measured values, references and bounds in the output metadata, at full precision) is
-that of the unmutated re-run to round-off (:data:`ROUND_OFF` relative, a millionth of the
-mutation; a zero must stay zero): the change never reached what the claim records (the
-function's value is normalised away, a ratio of two of its outputs, or only its sign,
-argmax or ordering is used).
+that of the unmutated re-run to round-off (:data:`ROUND_OFF`, a millionth of the mutation,
+relative to the number or to its row's natural size: ``|reference|``, or ``scale`` for a
+quantity that should vanish, so that a residual of 1e-16 scaled by the mutant is still a
+residual of 1e-16; without a size a zero must stay zero): the change never reached what
+the claim records (the function's value is normalised away, a ratio of two of its
+outputs, a residual at round-off, or only its sign, argmax or ordering is used).
 Equivalents are listed apart and not counted; the kill rate is killed / (killed +
 survived). A survivor changed a recorded number and the check did not see it. (A cell that
 rounds a value itself before recording it makes its mutants look equivalent: the list of
@@ -264,9 +266,10 @@ def shown_text(outputs: list[dict]) -> list[tuple[str, str]]:
     return [(k, _clean(v)) for k, v in found]
 
 
-def recorded_numbers(outputs: list[dict]) -> list[tuple[str, str, str, float]]:
+def recorded_numbers(outputs: list[dict]) -> list[tuple[str, str, str, float, float]]:
     """Every number of the claim records in ``outputs`` as (claim id, role:name, field,
-    value), at full precision: what a mutant must change to be more than *equivalent*."""
+    value, size of its row), at full precision: what a mutant must change to be more than
+    *equivalent*. The size is ``max(|reference|, scale)`` (0 for a bound)."""
     found = []
     for out in outputs:
         rec = out.get("metadata", {}).get(METADATA_KEY, {}).get("claim")
@@ -274,19 +277,22 @@ def recorded_numbers(outputs: list[dict]) -> list[tuple[str, str, str, float]]:
             continue
         for role in ("compare", "corrected", "sharper"):
             for row in rec.get(role) or []:
+                size = max(abs(row.get("reference") or 0.0), abs(row.get("scale") or 0.0))
                 for key in ("measured", "reference", "lower", "upper"):
                     value = row.get(key)
                     if isinstance(value, int | float) and not isinstance(value, bool):
-                        found.append((rec.get("id", ""), f"{role}:{row.get('name')}", key, value))
+                        name = f"{role}:{row.get('name')}"
+                        found.append((rec.get("id", ""), name, key, value, size))
     return found
 
 
-def unchanged(mutated: list[tuple[str, str, str, float]], baseline: list[tuple]) -> bool:
-    """Whether the recorded numbers of a mutant are the baseline's, to :data:`ROUND_OFF`."""
+def unchanged(mutated: list[tuple], baseline: list[tuple]) -> bool:
+    """Whether the recorded numbers of a mutant are the baseline's to :data:`ROUND_OFF`
+    (relative to the larger of the two numbers and the baseline row's size)."""
     if not baseline or [m[:3] for m in mutated] != [b[:3] for b in baseline]:
         return False
     return all(
-        abs(m[3] - b[3]) <= ROUND_OFF * max(abs(m[3]), abs(b[3]))
+        abs(m[3] - b[3]) <= ROUND_OFF * max(abs(m[3]), abs(b[3]), b[4])
         for m, b in zip(mutated, baseline, strict=True)
     )
 
