@@ -317,27 +317,41 @@ def wide_rows(entries: list[dict[str, Any]]) -> list[str]:
 
 
 def written_value_problems(chapters: Path = CHAPTERS) -> list[str]:
-    """The computed numbers written into the prose that differ from their glued values."""
+    """The computed numbers written into the prose that differ from their glued values,
+    and the citations and references whose written text is missing or stale (tools.xrefs).
+    """
     import nbformat
 
-    from tools import gluetext
+    from tools import gluetext, xrefs
 
     found: list[str] = []
     for path in sorted(Path(chapters).glob("[0-9][0-9]_*.ipynb")):
-        found += gluetext.problems(nbformat.read(path, as_version=4), path.name)
+        nb = nbformat.read(path, as_version=4)
+        found += gluetext.problems(nb, path.name)
+        found += xrefs.problems(nb, _book_path(path))
     return found
 
 
+def _book_path(path: Path) -> str:
+    """``path`` from the book's root (``chapters/01_x.ipynb``), for tools.xrefs."""
+    try:
+        return path.resolve().relative_to(ROOT).as_posix()
+    except ValueError:
+        return f"chapters/{path.name}"
+
+
 def fill_written_values(chapters: Path = CHAPTERS) -> int:
-    """Write every glued value into the prose (tools.gluetext); return notebooks changed."""
+    """Write every glued value (tools.gluetext) and the text of every citation and
+    reference JupyterLab cannot resolve (tools.xrefs) into the prose; return notebooks
+    changed."""
     import nbformat
 
-    from tools import gluetext
+    from tools import gluetext, xrefs
 
     changed = 0
     for path in sorted(Path(chapters).glob("[0-9][0-9]_*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        if gluetext.fill(nb):
+        if gluetext.fill(nb) + xrefs.fill(nb, _book_path(path)):
             nbformat.write(nb, path)
             changed += 1
     return changed

@@ -187,8 +187,9 @@ PROSE_ALLOWED = {
     "0.408": "Mehta & Schwab's coupling J = 0.408, quoted with {cite}`mehta2014exact`",
 }
 _DECIMAL = re.compile(r"(?<![\w.])(?:\d*\.\d{3,}|[1-9]\d*\.\d{2,})(?![\w.])")
-# A computed value written into the prose between its glue-key comments (tools.gluetext).
-_MARKED = re.compile(r"<!--g:[^\s>]+?-->.*?<!--/g-->", re.S)
+# A computed value written into the prose between its glue-key comments (tools.gluetext),
+# or the text of a citation or reference written beside its role (tools.xrefs).
+_MARKED = re.compile(r"<!--g:[^\s>]+?-->.*?<!--/g-->|<!--r:.*?-->.*?<!--/r-->", re.S)
 _GLUE = re.compile(r"\{glue(?::[a-z]+)?\}`[^`]*`")
 _CODE = re.compile(r"`[^`]*`")
 

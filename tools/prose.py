@@ -58,8 +58,9 @@ _REFERENCE = re.compile(
     r"\(?[A-Z]?\d+[a-z]?\)?(?:\s*(?:[–,-]|and|to)\s*\(?[A-Z]?\d+[a-z]?\)?)*"
     r"|\([A-Z]?\d+\)"
 )
-#: A computed value written into the prose between its glue-key comments (tools.gluetext).
-_MARKED = re.compile(r"<!--g:[^\s>]+?-->.*?<!--/g-->", re.S)
+#: A computed value written into the prose between its glue-key comments (tools.gluetext),
+#: or the text of a citation or reference written beside its role (tools.xrefs).
+_MARKED = re.compile(r"<!--g:[^\s>]+?-->.*?<!--/g-->|<!--r:.*?-->.*?<!--/r-->", re.S)
 #: Text quoted from a source ("... if n > 260 ..."): numbers the book checks, not results.
 _QUOTE = re.compile(r'"[^"\n]*"|“[^”]*”')
 _MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
@@ -76,7 +77,7 @@ def _strip(markdown: str) -> tuple[str, str]:
     A maths span that is a bare number (``$256$``) stays in the prose.
     """
     text = _FENCE.sub("", markdown)
-    text = _MARKED.sub(" ", text)  # computed values written in by tools.gluetext
+    text = _MARKED.sub(" ", text)  # written in by tools.gluetext and tools.xrefs
     for pattern in (_ROLE, _CODE, _LINK_TARGET, _LABEL, _TAG, _OPTION):
         text = pattern.sub(" ", text)
     maths: list[str] = []
