@@ -130,6 +130,7 @@ def test_unchanged_is_round_off_of_every_recorded_number():
         return [(*b[:3], value if j == i else b[3], b[4]) for j, b in enumerate(base)]
 
     assert mutants.unchanged(moved(0, 2.0 * (1 + 1e-12)), base)  # round-off: equivalent
+    assert mutants.unchanged(moved(0, 2.0 * (1 + 1e-9)), base)  # a fit's stopping tolerance
     assert not mutants.unchanged(moved(0, 2.0 * (1 + 1e-6)), base)  # moved: a survivor
     assert not mutants.unchanged(moved(1, 1e-300), base)  # a zero must stay zero
     # a residual of round-off, scaled, is still round-off of a quantity of size 1
