@@ -77,13 +77,20 @@ def prepare(work: Path, notebooks: list[Path]) -> Path:
 def count(page: Any, lab: str, notebook: str, settle_s: float = 60.0) -> dict[str, Any]:
     """Open ``notebook`` (a name under the served folder) and count what it shows.
 
-    Waits until every Markdown cell is rendered and the counts stop changing
-    (jupyterlab-myst resolves references over the whole notebook after the cells render).
+    The first notebook loads JupyterLab (a fresh workspace); the next ones open from its
+    file browser, in new tabs of the same page (no reload of the application).  Waits
+    until every Markdown cell is rendered and the counts stop changing (jupyterlab-myst
+    resolves references over the whole notebook after the cells render).  Markdown
+    renders without a kernel: nothing waits for one.
     """
-    # Markdown renders without a kernel: no wait for one (tools.jupyterlab.open_notebook
-    # waits until the kernel is idle).
-    stem = Path(notebook).stem
-    page.goto(f"{lab}/lab/workspaces/{stem}/tree/{notebook}?reset", wait_until="load")
+    if not page.url.startswith(f"{lab}/lab"):
+        page.goto(f"{lab}/lab/workspaces/refs/tree/{notebook}?reset", wait_until="load")
+    else:
+        item = page.locator(".jp-DirListing-item", has_text=notebook).first
+        item.wait_for(timeout=60_000)
+        item.dblclick()
+    current = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
+    current.filter(has_text=notebook).first.wait_for(timeout=120_000)
     page.locator(NOTEBOOK).locator(".jp-MarkdownCell").first.wait_for(timeout=120_000)
     handle = page.locator(NOTEBOOK).element_handle()
     deadline = time.monotonic() + settle_s
