@@ -20,8 +20,9 @@ picture and the manifest.  This extension, loaded by ``_config.yml``
    book works opened from disk (``file://``, where browsers refuse ``fetch``): the page
    adds it as a ``<script>`` element, and it registers its states in
    ``window.cheapStaticStates``.  The states are those of
-   ``cheaplib.widgets.static_states`` (the rule that bounds them is in that module's
-   docstring).  A widget whose sources did not change since the last build (same
+   ``cheaplib.widgets.static_states`` (the full grid; the rule that bounds it is in that
+   module's docstring).  A state whose render raises fails the build: the static book
+   has no holes.  A widget whose sources did not change since the last build (same
    fingerprint: manifest, cheaplib sources, library versions) is not rendered again.
 
 CLI: ``python -m tools.widget_states OUTDIR [NAME ...]`` renders states without Sphinx.
@@ -87,6 +88,12 @@ def render_states(outdir: Path, name: str) -> tuple[int, float, bool]:
 
     Returns ``(number of states, seconds, rendered)``; ``rendered`` is false when the
     pictures on disk were already current.
+
+    Raises
+    ------
+    ValueError
+        If a state's render raises ``ValueError``: every state of the grid must have a
+        picture (a combination the mathematics cannot do is drawn with its reason).
     """
     from cheaplib.widgets import (
         all_specs,
@@ -101,7 +108,7 @@ def render_states(outdir: Path, name: str) -> tuple[int, float, bool]:
     manifest = static_manifest(spec)
     folder = Path(outdir) / WIDGET_DIR / name
     stamp = fingerprint(manifest)
-    _, states = static_states(spec)
+    states = static_states(spec)
     old = read_states(folder)
     if old:
         files = [folder / s["file"] for s in old.get("states", {}).values() if "file" in s]
@@ -115,8 +122,7 @@ def render_states(outdir: Path, name: str) -> tuple[int, float, bool]:
         try:
             fig, summary = spec.render(**state_values(spec, state))
         except ValueError as exc:
-            index[key] = {"error": str(exc)}
-            continue
+            raise ValueError(f"widget {name!r}: state {key} has no picture: {exc}") from exc
         (folder / f"{key}.png").write_bytes(widget_png(spec, fig))
         index[key] = {"file": f"{key}.png", "summary": summary}
     payload = {"fingerprint": stamp, "widget": name, "states": index}

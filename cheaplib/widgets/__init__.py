@@ -13,12 +13,14 @@ control values into a figure and a one-line summary.  From a spec the framework 
 * :func:`timed_render` — one timed update, used by the latency benchmark.
 
 The callback does nothing but draw the state (the kept view, below, or ``render``).  A
-``ValueError`` raised for an invalid combination of values is shown in the summary label
-instead of a figure, so no slider position can break the widget.
+render draws a picture for every combination of its controls' values (a combination the
+mathematics cannot do is drawn with the reason, not refused); a ``ValueError`` raised
+for a value set by code outside the controls' ranges is shown in the summary label.
 
 A render depends only on its state: the constrained layout that :func:`widget_png`
 reuses between updates is always the one solved for the widget's *default* state, never
-for whichever state happened to be drawn first.
+for whichever state happened to be drawn first.  So that every state's labels fit that
+layout, a view keeps the width of its tick labels steady (tested for every static state).
 
 Live updates follow the drag: sliders send ``continuous_update`` events and the
 callback is throttled in the kernel (:class:`_LatestWins`): events that arrive while a
@@ -41,13 +43,14 @@ position only.  A redraw is made cheap inside the kernel, with no helper process
 
 States of the static book (:func:`static_states`)
 -------------------------------------------------
-Each control's positions are its :meth:`~Slider.values`, thinned evenly to at most
-:data:`MAX_POSITIONS` (the default is always kept).  When the product of these counts
-is at most :data:`MAX_GRID` the static book renders the *full grid* (every combination,
-mode ``"grid"``).  Otherwise it renders *one control at a time around the default*
-(mode ``"axis"``): every position of each control with all other controls at their
-defaults, so at most ``sum(counts) - len(controls) + 1`` states; moving one static
-control then returns the others to their defaults.
+The static book renders the *full grid*: every combination of the controls' static
+positions, so any control can be moved at any time and the others keep their values.
+A dropdown's positions are all its options; a slider's are its ``static`` values when
+the spec gives them, else its :meth:`~Slider.values` thinned evenly to at most
+:data:`MAX_POSITIONS` (the default is always kept).  A slider with one static value is
+*fixed* in the static book (shown as text; it moves in the live widget).  A spec whose
+grid has more than :data:`MAX_GRID` states is refused, and every state must render: the
+book build fails on a state whose render raises, so the static book has no holes.
 
 Chapter modules (``cheaplib.widgets.<name>``) expose ``SPECS``, a tuple of specs; the
 registry :func:`all_specs` finds them without any list to keep in sync.
@@ -105,7 +108,7 @@ CSS_SUMMARY = "cheap-widget-summary"
 CSS_FIGURE = "cheap-widget-figure"
 
 MAX_GRID = 64
-"""Largest number of states rendered as a full grid of every combination of controls."""
+"""Most states of a widget in the static book (the full grid of its static positions)."""
 MAX_POSITIONS = 25
 """Most positions of one control in the static book (thinned evenly, default kept)."""
 STATIC_MIME = "application/vnd.cheaplib.static-widget"
@@ -144,6 +147,11 @@ class Slider:
     log : bool
         If true the slider moves ``log10`` of the value between ``low`` and ``high``
         (both positive), with ``step`` in decades.
+    static : tuple of float, optional
+        The positions the static book renders (each a position of the slider, the
+        default among them; kept sorted and snapped to the exact positions).  One value
+        fixes the control in the static book.  ``None`` (the default): every position,
+        thinned evenly to :data:`MAX_POSITIONS`.
 
     Raises
     ------
@@ -151,8 +159,10 @@ class Slider:
         If ``name`` or ``label`` is not a string, or a number is not a real.
     ValueError
         If a number is NaN or infinite, ``low >= high``, ``step <= 0``, the default lies
-        outside the range, a log slider has ``low <= 0``, or the step is so small that
-        the slider would have more than :data:`MAX_SLIDER_POSITIONS` positions.
+        outside the range, a log slider has ``low <= 0``, the step is so small that
+        the slider would have more than :data:`MAX_SLIDER_POSITIONS` positions, or a
+        static value is not a position of the slider, repeats one, or the default is
+        not among them.
     """
 
     name: str
@@ -162,6 +172,7 @@ class Slider:
     step: float
     default: float
     log: bool = False
+    static: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
         _check_name("slider", self.name, self.label)
@@ -183,6 +194,27 @@ class Slider:
                 f"{where} step {self.step!r} gives {self.count:.3g} positions over "
                 f"[low, high], more than {MAX_SLIDER_POSITIONS}: use a larger step"
             )
+        if self.static is not None:
+            object.__setattr__(self, "static", self._snap_static(self.static))
+
+    def _snap_static(self, static: object) -> tuple[float, ...]:
+        """``static`` as exact positions of the slider, sorted (see the class doc)."""
+        where = f"slider {self.name!r}: static"
+        if isinstance(static, str) or not isinstance(static, Sequence) or not static:
+            raise TypeError(f"{where} must be a non-empty tuple of numbers, got {static!r}")
+        grid = _thin(self.values(), self.default, MAX_VALUES)  # the default exact
+        snapped = []
+        for value in static:
+            x = check_real(where, value)
+            nearest = min(grid, key=lambda p: abs(p - x))
+            if abs(nearest - x) > 1e-6 * max(1.0, abs(x)):
+                raise ValueError(f"{where}: {value!r} is not a position of the slider")
+            snapped.append(nearest)
+        if len(set(snapped)) != len(snapped):
+            raise ValueError(f"{where} repeats a position: {tuple(static)}")
+        if self.default not in snapped:
+            raise ValueError(f"{where} must include the default {self.default!r}")
+        return tuple(sorted(snapped))
 
     @property
     def is_int(self) -> bool:
@@ -337,7 +369,8 @@ class WidgetSpec:
         If ``render`` (or ``view``) is not callable, or a control is not a
         :class:`Slider` or :class:`Dropdown`.
     ValueError
-        If there is no control or two controls share a name.
+        If there is no control, two controls share a name, or the static book's grid
+        (see :func:`static_states`) would have more than :data:`MAX_GRID` states.
     """
 
     name: str
@@ -376,6 +409,13 @@ class WidgetSpec:
         if self.view is not None and not callable(self.view):
             raise TypeError(
                 f"widget {self.name!r}: view must be callable, got {type(self.view).__name__}"
+            )
+        counts = [len(p) for p in static_positions(self)]
+        if math.prod(counts) > MAX_GRID:
+            raise ValueError(
+                f"widget {self.name!r}: the static book would render {math.prod(counts)} "
+                f"states ({' x '.join(map(str, counts))} positions of {names}), more than "
+                f"{MAX_GRID}: give sliders fewer static positions (Slider(static=...))"
             )
 
     @property
@@ -483,8 +523,8 @@ def widget_png(spec: WidgetSpec, fig: Figure) -> bytes:
     positions solved once for the widget's default state are applied to every figure of
     the same size and number of axes, and the layout engine is switched off.  The
     positions come from the default state whatever was drawn before, so the picture of a
-    state depends on that state only (a figure of another size or axes count keeps its
-    own constrained layout).
+    state depends on that state only (a figure of another size or axes count keeps its own
+    constrained layout).
     """
     key, positions = _default_layout(spec)
     if key is not None and _layout_key(fig) == key:
@@ -511,30 +551,30 @@ def _thin(values: list[Any], default: Any, most: int) -> list[Any]:
 
 def static_positions(spec: WidgetSpec) -> list[list[Any]]:
     """The positions of each control that the static book renders (see the module doc)."""
-    return [_thin(c.values(), c.default, MAX_POSITIONS) for c in spec.controls]
+    out: list[list[Any]] = []
+    for c in spec.controls:
+        if isinstance(c, Slider) and c.static is not None:
+            out.append(list(c.static))
+        else:
+            out.append(_thin(c.values(), c.default, MAX_POSITIONS))
+    return out
 
 
 def _default_index(spec: WidgetSpec, positions: list[list[Any]]) -> tuple[int, ...]:
     return tuple(p.index(c.default) for c, p in zip(spec.controls, positions, strict=True))
 
 
-def static_states(spec: WidgetSpec) -> tuple[str, list[tuple[int, ...]]]:
-    """The mode (``"grid"`` or ``"axis"``) and the states, as position indices per control.
+def static_states(spec: WidgetSpec) -> list[tuple[int, ...]]:
+    """Every state of the static book, as position indices per control, default first.
 
-    The first state is the default.  See the module docstring for the rule.
+    The full grid of :func:`static_positions` (at most :data:`MAX_GRID` states, which
+    :class:`WidgetSpec` checks): moving one static control never moves another.
     """
     positions = static_positions(spec)
     default = _default_index(spec, positions)
-    if math.prod(len(p) for p in positions) <= MAX_GRID:
-        states = list(itertools.product(*(range(len(p)) for p in positions)))
-        states.remove(default)
-        return "grid", [default, *states]
-    states = [default]
-    for i, p in enumerate(positions):
-        for j in range(len(p)):
-            if j != default[i]:
-                states.append(default[:i] + (j,) + default[i + 1 :])
-    return "axis", states
+    states = list(itertools.product(*(range(len(p)) for p in positions)))
+    states.remove(default)
+    return [default, *states]
 
 
 def state_values(spec: WidgetSpec, state: tuple[int, ...]) -> dict[str, Any]:
@@ -557,25 +597,25 @@ def _label(control: Control, value: Any) -> str:
 def static_manifest(spec: WidgetSpec) -> dict[str, Any]:
     """What the static book needs to show the widget's kernel-free control (JSON-able).
 
-    Holds no picture and no float beyond formatted labels, so its text is the same on
-    every machine (strict nbval compares it).
+    Each control has a ``kind``: ``"select"`` (a dropdown), ``"slider"``, or ``"fixed"``
+    (one static position: shown as text, it moves in the live widget only).  Holds no
+    picture and no float beyond formatted labels, so its text is the same on every
+    machine (strict nbval compares it).
     """
     positions = static_positions(spec)
-    mode, states = static_states(spec)
     default = _default_index(spec, positions)
     controls = []
     for c, p, d in zip(spec.controls, positions, default, strict=True):
-        kind = "select" if isinstance(c, Dropdown) else "slider"
+        kind = "select" if isinstance(c, Dropdown) else "slider" if len(p) > 1 else "fixed"
         labels = [_label(c, v) for v in p]
         controls.append(
             {"name": c.name, "label": c.label, "kind": kind, "labels": labels, "default": d}
         )
     return {
-        "version": 1,
+        "version": 2,
         "widget": spec.name,
         "title": spec.title,
-        "mode": mode,
-        "states": len(states),
+        "states": len(static_states(spec)),
         "controls": controls,
     }
 

@@ -77,7 +77,9 @@ class BayesianDiffusionView:
             x, x, "--", color="C2", lw=1.2, label=r"heat flow, $D=\sigma^2$ (slides)"
         )
         ax.set_xlabel(r"mean parameter $\mu$")
-        ax.set_ylabel(r"posterior density $\pi_\tau(\mu)$")
+        # the density times the posterior width sigma sqrt(tau): the same tick labels in
+        # every state, so no state's labels leave the layout of the default state
+        ax.set_ylabel(r"density $\pi_\tau(\mu)\cdot\sigma\sqrt{\tau}$")
         self.legend = ax.legend(fontsize=8, loc="upper right")
 
     @staticmethod
@@ -96,10 +98,10 @@ class BayesianDiffusionView:
         """Show the numbers of :func:`_state`; return the summary."""
         ax, x = self.ax, st["x"]
         tau, sigma, width = st["tau"], st["sigma"], st["width"]
-        self.start.set_data(x, st["start"])
-        self.target.set_data(x, st["target"])
-        self.right.set_data(x[::8], st["right"][::8])
-        self.wrong.set_data(x, st["wrong"])
+        self.start.set_data(x, st["start"] * width)
+        self.target.set_data(x, st["target"] * width)
+        self.right.set_data(x[::8], st["right"][::8] * width)
+        self.wrong.set_data(x, st["wrong"] * width)
         labels = (self._label_start(st["tau0"]), self._label_target(tau))
         for line, text, label in zip(
             (self.start, self.target), self.legend.get_texts(), labels, strict=False
@@ -109,6 +111,8 @@ class BayesianDiffusionView:
         ax.relim()
         ax.autoscale_view()
         ax.set_xlim(_MU_STAR - 4 * width, _MU_STAR + 4 * width)
+        ticks = _MU_STAR + width * np.array([-3.0, 0.0, 3.0])  # inside the axes
+        ax.set_xticks(ticks, [f"{t:.2f}".replace("-", "\u2212") for t in ticks])
         ax.set_title(rf"Bayesian diffusion, $\sigma={sigma:.2f}$, $\tau={tau:.3g}$")
         return (
             f"&tau; = {tau:.3g} (T = 1/&tau; = {1 / tau:.3g} observations), "
@@ -135,9 +139,10 @@ def render_bayesian_diffusion(tau: float, sigma: float) -> RenderResult:
         The posteriors at :math:`\\tau_0 = \\tau/4` and :math:`\\tau` (lines), the heat flow
         of the first for a time :math:`\\tau - \\tau_0` with diffusivity :math:`\\sigma^2/2`
         (dots), and for contrast the flow with the slides' diffusivity :math:`\\sigma^2`
-        (dashed).  The summary gives :math:`T`, the posterior width and how far each flow
-        lands from the posterior.  The figure is a fresh :class:`BayesianDiffusionView`'s
-        (the live widget keeps one).
+        (dashed), as densities times the posterior width :math:`\\sigma\\sqrt\\tau`
+        (the same scale in every state).  The summary gives :math:`T`, the posterior
+        width and how far each flow lands from the posterior.  The figure is a fresh
+        :class:`BayesianDiffusionView`'s (the live widget keeps one).
 
     Raises
     ------
@@ -157,7 +162,15 @@ SPECS = (
             Slider(
                 "tau", "inverse time τ = 1/T", _TAU_RANGE[0], _TAU_RANGE[1], 0.25, 0.1, log=True
             ),
-            Slider("sigma", "noise σ", _SIGMA_RANGE[0], _SIGMA_RANGE[1], 0.1, 1.0),
+            Slider(
+                "sigma",
+                "noise σ",
+                _SIGMA_RANGE[0],
+                _SIGMA_RANGE[1],
+                0.1,
+                1.0,
+                static=(0.2, 0.5, 0.8, 1.0, 1.3, 1.6, 2.0),
+            ),
         ),
         render=render_bayesian_diffusion,
         view=BayesianDiffusionView,

@@ -120,6 +120,9 @@ class ProductNetworksView:
         ax1.set_title(f"error, n = {n}, {activation}")
         ax1.relim()
         ax1.autoscale_view()
+        # the lambda grid never changes: room on both sides keeps the corner tick labels
+        # (10^-3 below, the lowest power of ten at the left) apart
+        ax1.set_xlim(10**-3.4, 10**0.4)
         return (
             f"n = {n}, &lambda; = {lam:.3g}, {activation}: "
             f"<b>shallow</b> {shallow.neurons:,} neurons, {shallow.synapses:,} synapses, "
@@ -166,8 +169,17 @@ SPECS = (
         name="product-networks",
         title="Multiplying n numbers: one hidden layer versus a tree",
         controls=(
-            Slider("n", "inputs n", 2, _N_MAX, 1, 4),
-            Slider("lam", "input scale λ", 1e-3, 1.0, 0.25, 0.1, log=True),
+            Slider("n", "inputs n", 2, _N_MAX, 1, 4, static=(2, 4, 6, 10)),
+            Slider(
+                "lam",
+                "input scale λ",
+                1e-3,
+                1.0,
+                0.25,
+                0.1,
+                log=True,
+                static=(1e-3, 1e-2, 0.1, 1.0),
+            ),
             Dropdown(
                 "activation", "activation", ("softplus", "logistic", "tanh", "exp"), "softplus"
             ),

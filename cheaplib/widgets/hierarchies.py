@@ -95,7 +95,7 @@ class HierarchyNoiseView:
         ax1.set_ylim(-0.4, _N_PIXELS + 0.6)
         ax1.set_xticks(levels)
         ax1.set_xlabel("level $i$ of the hierarchy")
-        ax1.set_ylabel("number of values (log scale)")
+        ax1.set_ylabel("number of values")  # a longer label did not fit the height
         ax1.set_title("minimal sufficient statistics")
         ax1.legend(loc="upper left", fontsize=8)
 
@@ -155,9 +155,19 @@ SPECS = (
         name="hierarchy-noise",
         title="Noise along a generative hierarchy: information and sufficient statistics",
         controls=(
-            Slider("flip", "pixel noise (flip probability)", 0.0, 0.5, 0.05, 0.05),
-            Slider("trait_noise", "trait noise", 0.0, 1.0, 0.1, 0.2),
-            Slider("shift_range", "largest shift (pixels)", 0, _N_PIXELS - 1, 1, 7),
+            Slider(
+                "flip",
+                "pixel noise (flip probability)",
+                0.0,
+                0.5,
+                0.05,
+                0.05,
+                static=(0.0, 0.05, 0.15, 0.3, 0.5),
+            ),
+            Slider("trait_noise", "trait noise", 0.0, 1.0, 0.1, 0.2, static=(0.0, 0.2, 0.5, 1.0)),
+            Slider(
+                "shift_range", "largest shift (pixels)", 0, _N_PIXELS - 1, 1, 7, static=(0, 3, 7)
+            ),
         ),
         render=render_hierarchy_noise,
         view=HierarchyNoiseView,

@@ -58,7 +58,8 @@ class RsmiView:
 
     Axes, labels, legend and bar colours are drawn once; a state sets the three curves
     (they depend on the block and the buffer only), the marker of ``K``, the four bar
-    lengths, the right panel's range and both titles.
+    lengths and the values written at their ends, the right panel's range and both
+    titles.
     """
 
     def __init__(self) -> None:
@@ -79,6 +80,10 @@ class RsmiView:
         self.bars = ax1.barh(np.arange(4), np.ones(4), color=["C0", "C1", "0.3", "0.7"])
         ax1.set_yticks(np.arange(4), labels)
         ax1.invert_yaxis()
+        # each bar's value written at its end, no x tick labels: nothing to collide or
+        # to stick out of the figure whatever the scale
+        ax1.set_xticks([])
+        self.values = [ax1.text(0.0, i, "", va="center", fontsize=9) for i in range(4)]
         ax1.set_xlabel("information about E [bits]")
 
     def update(self, K: float, block: int = 2, buffer: int = 1) -> str:
@@ -94,9 +99,12 @@ class RsmiView:
         self.marker.set_xdata([K, K])
         ax0.set_title(f"block {block}, buffer {buffer}")
         values = [at_k["decimation"], at_k["majority"], at_k["optimal"], whole]
-        for bar, value in zip(self.bars, values, strict=True):
+        top = max(1e-3, max(values))
+        for bar, text, value in zip(self.bars, self.values, values, strict=True):
             bar.set_width(value)
-        ax1.set_xlim(0.0, max(1e-3, 1.15 * max(values)))
+            text.set_x(value + 0.03 * top)
+            text.set_text(f"{value:.3g}")
+        ax1.set_xlim(0.0, 1.6 * top)
         ax1.set_title(f"at K = {K:.2f}")
         return (
             f"K = {K:.2f}, block {block}, buffer {buffer}: I(H;E) = "
@@ -139,9 +147,9 @@ SPECS = (
         name="learning-rg-rsmi",
         title="Mutual-information RG on the Ising chain: which coarse spin keeps the most?",
         controls=(
-            Slider("K", "coupling K", 0.0, _K_MAX, 0.05, 0.5),
+            Slider("K", "coupling K", 0.0, _K_MAX, 0.05, 0.5, static=(0.25, 0.5, 1.0, 1.5, 2.0)),
             Slider("block", "block length", 1, 4, 1, 3),
-            Slider("buffer", "buffer", 0, 4, 1, 1),
+            Slider("buffer", "buffer", 0, 4, 1, 1, static=(0, 1, 3)),
         ),
         render=render_rsmi,
         view=RsmiView,

@@ -182,9 +182,9 @@ SPECS = (
         name="rg-gaussian-blocking",
         title="Block-averaging a Gaussian random field: relevant and irrelevant couplings",
         controls=(
-            Slider("b", "block size b", 1, _B_MAX, 1, 4),
-            Slider("y2", "microscopic y₂", 0.0, 2.0, 0.25, 1.0),
-            Slider("seed", "field seed", 0, 9, 1, 0),
+            Slider("b", "block size b", 1, _B_MAX, 1, 4, static=(1, 2, 4, 8)),
+            Slider("y2", "microscopic y₂", 0.0, 2.0, 0.25, 1.0, static=(0.0, 0.5, 1.0, 1.5, 2.0)),
+            Slider("seed", "field seed", 0, 9, 1, 0, static=(0, 1, 2)),
         ),
         render=render_gaussian_blocking,
         view=GaussianBlockingView,

@@ -164,9 +164,19 @@ SPECS = (
         name="swindle-bayes-softmax",
         title="Bayes' theorem as a softmax: priors and separation",
         controls=(
-            Slider("prior0", "prior p(y=0)", 0.01, 0.99, 0.01, 0.5),
-            Slider("separation", "separation of the means", 0.0, 6.0, 0.25, 2.0),
-            Slider("width_ratio", "width of class 1", 0.25, 4.0, 0.25, 1.0),
+            Slider(
+                "prior0", "prior p(y=0)", 0.01, 0.99, 0.01, 0.5, static=(0.1, 0.25, 0.5, 0.75, 0.9)
+            ),
+            Slider(
+                "separation",
+                "separation of the means",
+                0.0,
+                6.0,
+                0.25,
+                2.0,
+                static=(0.0, 1.0, 2.0, 4.0),
+            ),
+            Slider("width_ratio", "width of class 1", 0.25, 4.0, 0.25, 1.0, static=(0.5, 1.0, 2.0)),
         ),
         render=render_bayes_softmax,
         view=BayesSoftmaxView,

@@ -8,12 +8,16 @@ tests check, with headless Chromium, that the page shows the right one:
   and the middle of every slider, every option of every select — and after each move the
   picture shown is the build's file for that state, its summary the render's, and, for
   each sampled state, the picture is pixel for pixel what the widget's render draws for
-  that state in this process (``widget_png``); moving one control in a grid widget keeps
-  the others where they are;
+  that state in this process (``widget_png``); every state is a picture (the build
+  renders the full grid, no "not available"), and moving one control leaves every other
+  control's value where it was, also after the others were moved off their defaults;
 * opened from disk (``file://``, where browsers refuse ``fetch``), the same controls move
   the picture on every chapter page;
 * what a widget adds to a page before anyone touches it (script, style, summaries,
-  default picture) stays under 200 kB per chapter.
+  default picture) stays under 200 kB per chapter;
+* at 390 px (a phone) every widget picture's smallest text is at least 9 CSS px: the
+  figure's smallest font size in points times the picture's displayed width over the
+  figure's width in points.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import re
 import numpy as np
 import pytest
 
+from cheaplib.plotting import MIN_TEXT_PX
 from cheaplib.widgets import (
     all_specs,
     state_key,
@@ -59,12 +64,13 @@ def test_every_chapter_page_has_a_static_control(built_book):
     ).read_text(encoding="utf-8")]  # fmt: skip
     assert not missing, f"chapter pages without a kernel-free widget: {missing}"
     for name, spec in SPECS.items():
-        _, states = static_states(spec)
+        states = static_states(spec)
         folder = built_book / "_widgets" / name
         index = read_states(folder)["states"]
         assert set(index) == {state_key(s) for s in states}, f"{name}: states not rendered"
         for key, entry in index.items():
-            assert "error" in entry or (folder / entry["file"]).exists(), (name, key)
+            assert "error" not in entry, f"{name} state {key} has no picture: {entry}"
+            assert (folder / entry["file"]).exists(), (name, key)
 
 
 def _wait_state(page, root, key: str) -> None:
@@ -72,7 +78,6 @@ def _wait_state(page, root, key: str) -> None:
     page.wait_for_function(
         """([el, key]) => {
             const img = el.querySelector('img.cheap-static-figure');
-            if (el.getAttribute('data-error') === key) { return true; }
             return el.getAttribute('data-state') === key && img.complete
                 && img.naturalWidth > 0;
         }""",
@@ -85,11 +90,7 @@ def _check_shown(page, root, spec, state, base_url: str, built_book) -> None:
     """The page shows ``state``: its file, its summary, and the render's pixels."""
     key = state_key(state)
     _wait_state(page, root, key)
-    if root.get_attribute("data-error") == key:  # the render refuses this combination
-        with pytest.raises(ValueError):
-            spec.render(**state_values(spec, state))
-        assert "Not available" in root.locator(".cheap-static-summary").inner_text()
-        return
+    assert "Not available" not in root.locator(".cheap-static-summary").inner_text()
     src = root.locator("img.cheap-static-figure").evaluate("img => img.currentSrc")
     assert src.endswith(f"/_widgets/{spec.name}/{key}.png"), (spec.name, key, src)
     assert src.startswith(base_url)
@@ -106,12 +107,17 @@ def _check_shown(page, root, spec, state, base_url: str, built_book) -> None:
 def sample_positions(control: dict) -> list[int]:
     """The positions a test visits: every option of a select; a slider's ends and middle."""
     n = len(control["labels"])
+    if control["kind"] == "fixed":
+        return []
     if control["kind"] == "select":
         return list(range(n))
     return sorted({0, n // 2, n - 1})
 
 
 def _move(root, control: dict, position: int) -> None:
+    if control["kind"] == "fixed":  # shown as text: nothing to move
+        assert position == 0
+        return
     el = root.locator(f'[data-control="{control["name"]}"]')
     if control["kind"] == "select":
         el.select_option(str(position))
@@ -122,29 +128,51 @@ def _move(root, control: dict, position: int) -> None:
         el.press("ArrowRight")
 
 
+def _positions_shown(root, manifest: dict) -> tuple[int, ...]:
+    """Each control's position as the page shows it (a fixed control is at 0)."""
+    shown = dict(
+        root.locator("[data-control]").evaluate_all(
+            "els => els.map(e => [e.getAttribute('data-control'), parseInt(e.value, 10)])"
+        )
+    )
+    return tuple(shown.get(c["name"], 0) for c in manifest["controls"])
+
+
 def _visit_sample(page, root, spec, base_url: str, built_book) -> int:
-    """Move each control to its sampled positions, checking every picture; count them."""
+    """Move each control to its sampled positions, checking every picture; count them.
+
+    The other controls are first put off their defaults where they can be (each to its
+    last position, in order), so a move that reset them would show.
+    """
     manifest = static_manifest(spec)
-    mode, _ = static_states(spec)
-    default = tuple(c["default"] for c in manifest["controls"])
+    controls = manifest["controls"]
+    default = tuple(c["default"] for c in controls)
     root.scroll_into_view_if_needed()
     _check_shown(page, root, spec, default, base_url, built_book)
     seen = 1
-    for i, control in enumerate(manifest["controls"]):
+    # away from the defaults: every movable control to an end other than its default
+    away = tuple(
+        (0 if c["default"] else len(c["labels"]) - 1) if c["kind"] != "fixed" else 0
+        for c in controls
+    )
+    for i, control in enumerate(controls):
+        _move(root, control, away[i])
+        state = away[: i + 1] + default[i + 1 :]
+        assert _positions_shown(root, manifest) == state, f"{spec.name}: a move reset a control"
+    _check_shown(page, root, spec, away, base_url, built_book)
+    seen += 1
+    for i, control in enumerate(controls):
         for j in sample_positions(control):
             _move(root, control, j)
-            if mode == "axis":  # one control off its default at a time
-                state = default[:i] + (j,) + default[i + 1 :]
-            else:  # the grid: the other controls keep their positions
-                state = tuple(
-                    root.locator("[data-control]").evaluate_all(
-                        "els => els.map(e => parseInt(e.value, 10))"
-                    )
-                )
-                assert state[:i] + state[i + 1 :] == default[:i] + default[i + 1 :], state
+            state = away[:i] + (j,) + away[i + 1 :]  # the others keep their positions
+            assert _positions_shown(root, manifest) == state, (
+                f"{spec.name}: moving {control['name']} to {j} changed another control"
+            )
             _check_shown(page, root, spec, state, base_url, built_book)
             seen += 1
-        _move(root, control, control["default"])  # back before moving the next one
+        _move(root, control, away[i])  # back before moving the next one
+    for control in controls:
+        _move(root, control, control["default"])
     _check_shown(page, root, spec, default, base_url, built_book)
     return seen
 
@@ -194,9 +222,7 @@ def test_static_controls_work_opened_from_disk(browser, built_book):
             _wait_state(page, root, state_key(state))
             src = root.locator("img.cheap-static-figure").evaluate("img => img.currentSrc")
             assert src.startswith("file://"), src
-            assert src.endswith(f"/{state_key(state)}.png") or root.get_attribute(
-                "data-error"
-            ) == state_key(state), (chapter, src)
+            assert src.endswith(f"/{state_key(state)}.png"), (chapter, src)
         assert not errors, f"console errors opened from disk: {errors}"
         assert not p.blocked, f"the page tried to fetch: {p.blocked}"
     finally:
@@ -253,5 +279,58 @@ def test_static_controls_are_touch_sized_on_a_phone(book_server, browser):
             assert heights, f"{chapter}: no static control"
             small += [(chapter, name, h) for name, h in heights if h < 32]
         assert not small, f"controls under 32 px tall at 390 px: {small}"
+    finally:
+        p.close()
+
+
+def smallest_font_points(spec) -> tuple[float, float]:
+    """``(smallest font size, figure width)`` in points of a widget's default picture.
+
+    Every state draws the same texts at the same sizes (the view updates what they say),
+    so the default stands for all.  The sizes are those after the draw, which raises
+    small text (:class:`cheaplib.plotting.BookFigure`).
+    """
+    from matplotlib.text import Text
+
+    fig, _ = spec.render(**spec.defaults)
+    widget_png(spec, fig)
+    sizes = [
+        float(t.get_fontsize())
+        for t in fig.findobj(match=Text)
+        if t.get_visible() and t.get_text().strip()
+    ]
+    return min(sizes), float(fig.get_figwidth()) * 72.0
+
+
+@pytest.mark.browser
+def test_widget_pictures_are_legible_on_a_phone(book_server, browser):
+    """At 390 px every widget picture's smallest text is at least 9 CSS px tall.
+
+    Text of ``s`` points in a figure ``W`` points wide, shown ``D`` CSS px wide, is
+    ``s * D / W`` CSS px: ``D`` is measured in the page, ``s`` and ``W`` in the render.
+    """
+    p = OfflinePage(browser, viewport=(390, 844))
+    try:
+        page = p.page
+        measured, small = {}, []
+        for chapter in CHAPTERS:
+            page.goto(f"{book_server}/chapters/{chapter}.html", wait_until="load")
+            roots = page.locator(".cheap-static")
+            for r in range(roots.count()):
+                root = roots.nth(r)
+                root.scroll_into_view_if_needed()
+                name = root.get_attribute("data-widget")
+                _wait_state(page, root, state_key(tuple(
+                    c["default"] for c in static_manifest(SPECS[name])["controls"])))  # fmt: skip
+                shown = root.locator("img.cheap-static-figure").evaluate(
+                    "img => img.getBoundingClientRect().width"
+                )
+                points, width = smallest_font_points(SPECS[name])
+                measured[name] = round(points * shown / width, 1)
+                if measured[name] < MIN_TEXT_PX:
+                    small.append((chapter, name, measured[name]))
+        print(f"smallest text of each widget picture at 390 px (CSS px): {measured}")
+        assert measured, "no widget picture measured"
+        assert not small, f"widget text under {MIN_TEXT_PX} px at 390 px: {small}"
     finally:
         p.close()

@@ -2,8 +2,9 @@
  * Each .cheap-static element carries its widget's manifest (controls and their position
  * labels); one range slider or select per control swaps the picture among the states
  * rendered at build time (_widgets/<name>/<i>-<j>-....png), whose summaries states.js
- * registers in window.cheapStaticStates.  In "axis" mode only one
- * control is off its default at a time: moving one puts the others back.
+ * registers in window.cheapStaticStates.  Every combination of the controls' positions
+ * was rendered (the full grid), so moving one control never moves another.  A control
+ * with one static position ("fixed") is shown as text: it moves in the live widget.
  */
 (function () {
   "use strict";
@@ -16,6 +17,7 @@
     var box = root.querySelector(".cheap-static-controls");
     var idx = m.controls.map(function (c) { return c.default; });
     var inputs = [];
+    var fixed = [];
     var states = null;
 
     function key() { return idx.join("-"); }
@@ -50,13 +52,7 @@
       loadStates().then(function (all) {
         if (k !== key()) { return; } /* a later position won */
         var st = all[k];
-        if (!st) { return; }
-        if (st.error) { /* an invalid combination: say so, keep the picture */
-          summary.innerHTML = "<b>Not available:</b> " + st.error.replace(/</g, "&lt;");
-          root.setAttribute("data-error", k);
-          return;
-        }
-        root.removeAttribute("data-error");
+        if (!st) { return; } /* the build renders every state: never happens */
         var src = base + st.file;
         if (img.getAttribute("src") !== src) {
           var next = new Image();
@@ -78,29 +74,31 @@
       if (out) { out.textContent = m.controls[i].labels[idx[i]]; }
     }
 
-    function moved(i, value) {
+    function moved(i, value) { /* the other controls keep their positions */
       idx[i] = value;
-      if (m.mode === "axis") {
-        m.controls.forEach(function (c, j) {
-          if (j !== i && idx[j] !== c.default) {
-            idx[j] = c.default;
-            inputs[j].el.value = String(c.default);
-            readout(j);
-          }
-        });
-      }
       readout(i);
       show();
     }
 
     m.controls.forEach(function (c, i) {
-      var row = document.createElement("label");
+      var row = document.createElement(c.kind === "fixed" ? "div" : "label");
       row.className = "cheap-static-control";
       var name = document.createElement("span");
       name.className = "cheap-static-label";
       name.textContent = c.label;
       row.appendChild(name);
       var el, out = null;
+      if (c.kind === "fixed") {
+        el = document.createElement("span");
+        el.className = "cheap-static-value cheap-static-fixed";
+        el.textContent = c.labels[0];
+        el.title = "fixed in the book's pictures; it moves in the live widget";
+        row.appendChild(el);
+        box.appendChild(row);
+        inputs.push({ el: el, out: null });
+        fixed.push(c.label);
+        return;
+      }
       if (c.kind === "select") {
         el = document.createElement("select");
         c.labels.forEach(function (label, j) {
@@ -130,9 +128,9 @@
     });
     var note = document.createElement("div");
     note.className = "cheap-static-note";
-    note.textContent = m.mode === "axis"
-      ? "Pictures rendered when the book was built; one control moves at a time."
-      : "Pictures rendered when the book was built.";
+    note.textContent = "Pictures rendered when the book was built" + (fixed.length
+      ? "; " + fixed.join(" and ") + " fixed here (they move in the live widget)."
+      : ".");
     box.appendChild(note);
 
     function first() { show(); }
