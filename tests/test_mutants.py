@@ -47,7 +47,9 @@ def chapter(tmp_path_factory):
     nb.cells = [
         nbformat.v4.new_code_cell(
             "from cheaplib.claims import Compare, check\nfrom cheaplib import gates\n"
-            "from cheaplib.gates import gate_error_constant",
+            "from cheaplib.gates import gate_error_constant\n"
+            "import numpy as np\nfrom cheaplib.swindle import GaussianClasses\n"
+            "gc = GaussianClasses(means=[0.0, 1.0], sigmas=[1.0, 1.0], priors=[0.5, 0.5])",
             id="setup",
         ),
         nbformat.v4.new_code_cell(
@@ -73,6 +75,37 @@ def chapter(tmp_path_factory):
             id="consumer",
         ),
     ]
+    nb.cells += [
+        # a method of a cheaplib object: p(0) = (1 + e^{-1/2}) / (2 sqrt(2 pi))
+        nbformat.v4.new_code_cell(
+            "_ = check('m-method', statement='s', source='001', compare=Compare('p0', "
+            "float(gc.evidence(np.array([0.0]))[0]), (1 + np.exp(-0.5)) / (2 * np.sqrt("
+            "2 * np.pi)), rtol=1e-9, reason='round-off'))",
+            id="method",
+        ),
+        # check cells as producers: a loose one lets the mutant through to its consumer,
+        # a strict one fails itself
+        nbformat.v4.new_code_cell(
+            "c2 = gate_error_constant('softplus')\n_ = check('m-loose', statement='s', "
+            "source='001', compare=Compare('C', c2, -1 / 12, atol=0.01, reason='r'))",
+            id="loose-producer",
+        ),
+        nbformat.v4.new_code_cell(
+            "_ = check('m-after-loose', statement='s', source='001', "
+            "compare=Compare('C2', 2 * c2, -1 / 6, rtol=1e-9, reason='round-off'))",
+            id="after-loose",
+        ),
+        nbformat.v4.new_code_cell(
+            "c3 = gate_error_constant('softplus')\n_ = check('m-strict', statement='s', "
+            "source='001', compare=Compare('C', c3, -1 / 12, rtol=1e-9, reason='r'))",
+            id="strict-producer",
+        ),
+        nbformat.v4.new_code_cell(
+            "_ = check('m-after-strict', statement='s', source='001', "
+            "compare=Compare('C2', 2 * c3, -1 / 6, rtol=1e-9, reason='round-off'))",
+            id="after-strict",
+        ),
+    ]
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3",
@@ -94,7 +127,23 @@ def test_mutants_are_killed_survive_or_go_through_the_producer(chapter):
     # only the sign reaches the record, bit-identical: equivalent, not counted
     assert equivalent == {("sign", "gates.gate_error_constant")}
     assert ("consumer", "gate_error_constant") in killed  # through the producer cell
-    assert result.claims == {"m-sharp", "m-blunt", "m-later"}  # m-sign: equivalents only
+    # m-sign: equivalents only
+    assert result.claims == {"m-sharp", "m-blunt", "m-later", "m-loose", "m-strict"}
+    # by default a method is not mutated, and a check cell is no producer
+    skipped = {w.split()[0] for w, _ in result.skipped}
+    assert skipped == {"method", "after-loose", "after-strict"}
+    assert result.upstream == []
+
+
+def test_wide_mutates_methods_and_lets_check_cells_produce(chapter):
+    result = mutants.mutate_chapter(chapter, wide=True)
+    killed = {(w.split()[0], name) for w, name, _ in result.killed}
+    upstream = {(w.split()[0], name) for w, name, _ in result.upstream}
+    assert ("method", "gc.evidence") in killed
+    assert ("after-loose", "gate_error_constant") in killed  # seen by the consumer
+    # the strict producer's own check fails: seen there, not counted for the consumer
+    assert upstream == {("after-strict", "gate_error_constant")}
+    assert ("strict-producer", "gate_error_constant") in killed
     assert result.skipped == []
 
 

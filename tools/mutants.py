@@ -34,9 +34,16 @@ survived). A survivor changed a recorded number and the check did not see it. (A
 rounds a value itself before recording it makes its mutants look equivalent: the list of
 equivalents is printed so that a reader can judge them.)
 
+With ``--wide`` the measurement reaches further, for the check cells it otherwise skips:
+methods of cheaplib objects (``classes.evidence(x)``, wrapped on their class for the run)
+are mutated too, and a check cell may serve as the producer of a later one. A mutant that
+makes such a producer's own check fail was seen by that check, not by the consumer: it is
+listed as *seen upstream* and not counted for the consumer.
+
 Usage (from the repository root; slow, run by its own Makefile target)::
 
     python -m tools.mutants [--chapters 02 07] [--limit N] [--per-cell K] [--fail-under 95]
+                            [--wide] [--json FILE]
 
 prints, per chapter and overall, the mutants killed, the kill rate and the survivors.
 """
@@ -73,6 +80,15 @@ def __mut_install():
 
     state = {"hits": 0}
     skip = %(skip)r
+    wide = %(wide)r
+
+    def method(obj, name):
+        # a plain function of a cheaplib class, reached through an instance (--wide)
+        cls = type(obj)
+        if not wide or not (cls.__module__ or "").startswith("cheaplib."):
+            return None
+        found = inspect.getattr_static(cls, name, None)
+        return found if inspect.isfunction(found) else None
 
     def resolve(dotted):
         parts = dotted.split(".")
@@ -82,7 +98,10 @@ def __mut_install():
         obj = g[parts[0]]
         for i, p in enumerate(parts[1:]):
             if not inspect.ismodule(obj):
-                return None
+                if i != len(parts) - 2:
+                    return None
+                obj = method(obj, p)
+                break
             obj = getattr(obj, p, None)
         mod = getattr(obj, "__module__", "") or ""
         if (
@@ -142,6 +161,8 @@ def __mut_install():
             owner = globals()[parts[0]]
             for p in parts[1:-1]:
                 owner = getattr(owner, p)
+            if not inspect.ismodule(owner):
+                owner = type(owner)  # a method: wrapped on the class for the run
             owner_set = lambda v, o=owner, a=parts[-1]: setattr(o, a, v)
         owner_set(wrapper)
         patched.append((owner_set, orig))
@@ -364,18 +385,24 @@ class Result:
     survived: list[tuple[str, str, str]] = field(default_factory=list)
     not_applicable: list[tuple[str, str, str]] = field(default_factory=list)
     equivalent: list[tuple[str, str, str]] = field(default_factory=list)
+    upstream: list[tuple[str, str, str]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     claims: set[str] = field(default_factory=set)
     seconds: float = 0.0
 
 
-def _producer(cells: list[dict], index: int, kernel: Kernel) -> tuple[int, list[str]] | None:
+def _producer(
+    cells: list[dict], index: int, kernel: Kernel, wide: bool = False
+) -> tuple[int, list[str]] | None:
     """The nearest earlier code cell assigning a name the check cell reads, with its
-    cheaplib calls (None if there is none within the chapter)."""
+    cheaplib calls (None if there is none within the chapter); a check cell only when
+    ``wide``."""
     wanted = read_names(_source(cells[index]))
     for j in range(index - 1, -1, -1):
         cell = cells[j]
-        if cell.get("cell_type") != "code" or claim_ids(cell) or "nbval-skip" in _tags(cell):
+        if cell.get("cell_type") != "code" or "nbval-skip" in _tags(cell):
+            continue
+        if claim_ids(cell) and not wide:
             continue
         if assigned_names(_source(cell)) & wanted:
             targets = kernel.value(f"__mut_targets({called_names(_source(cell))!r})")
@@ -385,7 +412,11 @@ def _producer(cells: list[dict], index: int, kernel: Kernel) -> tuple[int, list[
 
 
 def mutate_chapter(
-    path: Path, limit: int | None = None, per_cell: int | None = None, log: Any = print
+    path: Path,
+    limit: int | None = None,
+    per_cell: int | None = None,
+    log: Any = print,
+    wide: bool = False,
 ) -> Result:
     """Run every mutant of the check cells of one notebook (see the module doc)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
@@ -394,7 +425,7 @@ def mutate_chapter(
     start = time.perf_counter()
     kernel = Kernel()
     try:
-        kernel.run(_HELPER % {"skip": NOT_MUTATED})
+        kernel.run(_HELPER % {"skip": NOT_MUTATED, "wide": wide})
         done = 0
         for i, cell in enumerate(cells):
             if cell.get("cell_type") != "code" or "nbval-skip" in _tags(cell):
@@ -414,18 +445,24 @@ def mutate_chapter(
             targets = kernel.value(f"__mut_targets({called_names(_source(cell))!r})")
             sequence = [i]
             if not targets:
-                found = _producer(cells, i, kernel)
+                found = _producer(cells, i, kernel, wide)
                 if found is None:
                     result.skipped.append((where, "no cheaplib call in the cell or its producer"))
                     continue
                 j, targets = found
                 sequence = [j, i]
 
-            def rerun(sequence: list[int] = sequence) -> tuple[list[dict], str | None]:
+            failed_at: list[int] = []
+
+            def rerun(
+                sequence: list[int] = sequence, failed_at: list[int] = failed_at
+            ) -> tuple[list[dict], str | None]:
                 out: tuple[list[dict], str | None] = ([], None)
+                failed_at.clear()
                 for k in sequence:
                     out = kernel.run(_source(cells[k]))
                     if out[1]:
+                        failed_at.append(k)
                         return out
                 return out
 
@@ -442,6 +479,8 @@ def mutate_chapter(
                 row = (where, name, err or "")
                 if not hits:
                     result.not_applicable.append(row)
+                elif err and failed_at and failed_at[0] != i and claim_ids(cells[failed_at[0]]):
+                    result.upstream.append(row)  # the producer's own check saw it
                 elif err or shown_text(outputs) != committed:
                     result.killed.append(row)
                     result.claims.update(ids)
@@ -483,6 +522,11 @@ def report(results: list[Result]) -> tuple[int, int]:
         print("\nequivalent (claim records moved < 1e-4 of the mutation; not counted):")
         for chapter, where, name, _ in equivalent:
             print(f"  {chapter} {where}: {name} x (1 + {EPS:g})")
+    upstream = [(r.chapter, *s) for r in results for s in r.upstream]
+    if upstream:
+        print("\nseen upstream (the producer's own check failed; not counted here):")
+        for chapter, where, name, _ in upstream:
+            print(f"  {chapter} {where}: {name} x (1 + {EPS:g})")
     skipped = [(r.chapter, *s) for r in results for s in r.skipped]
     if skipped:
         print("\ncheck cells without mutants:")
@@ -498,6 +542,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-cell", type=int, default=None, help="functions per cell")
     parser.add_argument("--fail-under", type=float, default=None, help="kill rate, percent")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument(
+        "--wide",
+        action="store_true",
+        help="also mutate methods of cheaplib objects and let check cells be producers",
+    )
     args = parser.parse_args(argv)
     paths = sorted(CHAPTERS.glob("*.ipynb"))
     if args.chapters:
@@ -505,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for path in paths:
         print(f"{path.stem} ...", flush=True)
-        results.append(mutate_chapter(path, args.limit, args.per_cell))
+        results.append(mutate_chapter(path, args.limit, args.per_cell, wide=args.wide))
     killed, total = report(results)
     if args.json:
         args.json.write_text(
@@ -516,6 +565,7 @@ def main(argv: list[str] | None = None) -> int:
                         "killed": r.killed,
                         "survived": r.survived,
                         "equivalent": r.equivalent,
+                        "upstream": r.upstream,
                         "not_applicable": r.not_applicable,
                         "skipped": r.skipped,
                         "claims": sorted(r.claims),
