@@ -646,3 +646,31 @@ def test_a_flat_activation_at_zero_shift_is_drawn_with_its_reason():
         np.testing.assert_allclose(err, 0.48, rtol=1e-6)  # |x0 x1| at every lambda
         fig, summary = render_multiplication_gate(0.1, act, 1.0, 0.6, -0.8)
         assert "no gate" not in summary and "relative error" in summary
+
+
+def test_the_build_ships_exactly_the_grid_and_refuses_a_hole(tmp_path, monkeypatch):
+    # tools.widget_states renders every state of the grid, removes pictures of an
+    # earlier grid, and fails on a state whose render raises (no "not available")
+    from cheaplib.plotting import new_figure
+    from cheaplib.widgets import static_states
+    from tools import widget_states
+
+    def render(x):
+        if x > 2:
+            raise ValueError("x must be at most 2")
+        fig, ax = new_figure(width=2.0, height=1.5)
+        ax.plot([0, 1], [0, x])
+        return fig, f"x = {x}"
+
+    spec = WidgetSpec("tiny", "tiny", (Slider("x", "x", 0, 2, 1, 1),), render)
+    monkeypatch.setattr("cheaplib.widgets.all_specs", lambda: {"tiny": spec})
+    folder = tmp_path / "_widgets" / "tiny"
+    folder.mkdir(parents=True)
+    (folder / "7.png").write_bytes(b"an earlier grid's picture")
+    count, _, rendered = widget_states.render_states(tmp_path, "tiny")
+    assert rendered and count == len(static_states(spec)) == 3
+    assert sorted(p.name for p in folder.glob("*.png")) == ["0.png", "1.png", "2.png"]
+    holed = WidgetSpec("tiny", "tiny", (Slider("x", "x", 0, 3, 1, 1),), render)
+    monkeypatch.setattr("cheaplib.widgets.all_specs", lambda: {"tiny": holed})
+    with pytest.raises(ValueError, match="state 3 has no picture: x must be at most 2"):
+        widget_states.render_states(tmp_path, "tiny")

@@ -125,6 +125,9 @@ def render_states(outdir: Path, name: str) -> tuple[int, float, bool]:
             raise ValueError(f"widget {name!r}: state {key} has no picture: {exc}") from exc
         (folder / f"{key}.png").write_bytes(widget_png(spec, fig))
         index[key] = {"file": f"{key}.png", "summary": summary}
+    for old_png in folder.glob("*.png"):  # states of an earlier grid: not shipped
+        if old_png.stem not in index:
+            old_png.unlink()
     payload = {"fingerprint": stamp, "widget": name, "states": index}
     (folder / STATES_FILE).write_text(states_script(payload), encoding="utf-8")
     return len(states), time.perf_counter() - t0, True
