@@ -13,6 +13,11 @@
   deprecates and that a list may not hold; screen readers and axe-core then see a list
   without items.  ``role="listitem"`` is what the entries are.
 
+* Replaces the theme's Font Awesome script (``_static/scripts/fontawesome.js``, 1.5 MB on
+  every page, which only turns the icons into inline SVG) by a comment: ``static/scripts/``
+  holds a file of the same name, and ``html_static_path`` is copied after the theme's static
+  files.  The icons are drawn from the web fonts the theme's stylesheet already declares.
+
 * Lets the browser load a page's images lazily (``loading="lazy"``, ``decoding="async"``
   on every ``<img>`` that does not say otherwise): a chapter's figures weigh megabytes, and
   a reader who opens it sees the first screen before the figures further down arrive.
