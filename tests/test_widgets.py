@@ -674,3 +674,40 @@ def test_the_build_ships_exactly_the_grid_and_refuses_a_hole(tmp_path, monkeypat
     monkeypatch.setattr("cheaplib.widgets.all_specs", lambda: {"tiny": holed})
     with pytest.raises(ValueError, match="state 3 has no picture: x must be at most 2"):
         widget_states.render_states(tmp_path, "tiny")
+
+
+def test_the_builders_share_one_drawing_of_each_state(tmp_path, monkeypatch):
+    # tools.widget_states with a cache: the HTML book and the PDF's single page copy the
+    # same pictures, drawn once; a changed grid is drawn again
+    from cheaplib.plotting import new_figure
+    from tools import widget_states
+
+    calls = []
+
+    def render(x):
+        calls.append(x)
+        fig, ax = new_figure(width=2.0, height=1.5)
+        ax.plot([0, 1], [0, x])
+        return fig, f"x = {x}"
+
+    spec = WidgetSpec("tiny", "tiny", (Slider("x", "x", 0, 2, 1, 1),), render)
+    monkeypatch.setattr("cheaplib.widgets.all_specs", lambda: {"tiny": spec})
+    cache = tmp_path / "cache"
+    n, _, drawn = widget_states.render_states(tmp_path / "html", "tiny", cache)
+    assert drawn and n == 3 and sorted(set(calls)) == [0, 1, 2]  # (+ the layout's default)
+    first = len(calls)
+    n, seconds, copied = widget_states.render_states(tmp_path / "single", "tiny", cache)
+    assert copied and seconds == 0.0 and len(calls) == first  # copied, not drawn again
+    html, single = (tmp_path / d / "_widgets" / "tiny" for d in ("html", "single"))
+    names = sorted(p.name for p in html.iterdir())
+    assert (
+        names
+        == sorted(p.name for p in single.iterdir())
+        == ["0.png", "1.png", "2.png", widget_states.STATES_FILE]
+    )
+    assert all((html / f).read_bytes() == (single / f).read_bytes() for f in names)
+    assert widget_states.render_states(tmp_path / "single", "tiny", cache)[2] is False
+    wider = WidgetSpec("tiny", "tiny", (Slider("x", "x", 0, 3, 1, 1),), render)
+    monkeypatch.setattr("cheaplib.widgets.all_specs", lambda: {"tiny": wider})
+    widget_states.render_states(tmp_path / "single", "tiny", cache)
+    assert 3 in calls and len(calls) > first and (single / "3.png").exists()

@@ -23,7 +23,9 @@ picture and the manifest.  This extension, loaded by ``_config.yml``
    ``cheaplib.widgets.static_states`` (the full grid; the rule that bounds it is in that
    module's docstring).  A state whose render raises fails the build: the static book
    has no holes.  A widget whose sources did not change since the last build (same
-   fingerprint: manifest, cheaplib sources, library versions) is not rendered again.
+   fingerprint: manifest, cheaplib sources, library versions) is not rendered again, and
+   each state is drawn once for all builders: into ``_build/.widget-states`` (next to the
+   output folders), copied from there into ``_build/html`` and ``_build/singlehtml``.
 
 CLI: ``python -m tools.widget_states OUTDIR [NAME ...]`` renders states without Sphinx.
 """
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sys
 import time
 from importlib import metadata
@@ -45,6 +48,8 @@ ASSETS = Path(__file__).resolve().parent / "static_widgets"
 JS_FILE = "cheap-static.js"
 CSS_FILE = "cheap-static.css"
 STATES_FILE = "states.js"
+#: Next to the builders' output folders: each state drawn once for all of them.
+CACHE_DIR = ".widget-states"
 _PREFIX = "(window.cheapStaticStates = window.cheapStaticStates || {})[%s] = "
 
 
@@ -83,11 +88,23 @@ def fingerprint(manifest: dict[str, Any]) -> str:
     return h.hexdigest()[:16]
 
 
-def render_states(outdir: Path, name: str) -> tuple[int, float, bool]:
+def _current(folder: Path, stamp: str) -> bool:
+    """Whether ``folder`` holds every picture of the states of fingerprint ``stamp``."""
+    old = read_states(folder)
+    if not old or old.get("fingerprint") != stamp:
+        return False
+    return all((folder / s["file"]).exists() for s in old.get("states", {}).values())
+
+
+def render_states(outdir: Path, name: str, cache: Path | None = None) -> tuple[int, float, bool]:
     """Render every static state of widget ``name`` into ``outdir/_widgets/name``.
 
     Returns ``(number of states, seconds, rendered)``; ``rendered`` is false when the
-    pictures on disk were already current.
+    pictures on disk were already current.  With ``cache`` (a folder), the pictures are
+    drawn once into ``cache/name`` and copied from there: the HTML book and the
+    single-page HTML of the PDF share one drawing of each state.  A widget with a
+    ``view`` is drawn as the live widget draws it, one figure updated in place (the same
+    PNG bytes as a fresh render: the view's contract, tested for every view).
 
     Raises
     ------
@@ -95,42 +112,53 @@ def render_states(outdir: Path, name: str) -> tuple[int, float, bool]:
         If a state's render raises ``ValueError``: every state of the grid must have a
         picture (a combination the mathematics cannot do is drawn with its reason).
     """
-    from cheaplib.widgets import (
-        all_specs,
-        state_key,
-        state_values,
-        static_manifest,
-        static_states,
-        widget_png,
-    )
+    from cheaplib.widgets import all_specs, static_manifest, static_states
 
     spec = all_specs()[name]
-    manifest = static_manifest(spec)
-    folder = Path(outdir) / WIDGET_DIR / name
-    stamp = fingerprint(manifest)
+    stamp = fingerprint(static_manifest(spec))
     states = static_states(spec)
-    old = read_states(folder)
-    if old:
-        files = [folder / s["file"] for s in old.get("states", {}).values() if "file" in s]
-        if old.get("fingerprint") == stamp and all(f.exists() for f in files):
-            return len(states), 0.0, False
+    folder = Path(outdir) / WIDGET_DIR / name
+    if _current(folder, stamp):
+        return len(states), 0.0, False
+    if cache is None:
+        return len(states), _draw(spec, states, stamp, folder), True
+    kept = Path(cache) / name
+    seconds = 0.0 if _current(kept, stamp) else _draw(spec, states, stamp, kept)
+    folder.mkdir(parents=True, exist_ok=True)
+    for old_png in folder.glob("*.png"):
+        old_png.unlink()
+    for path in kept.iterdir():
+        shutil.copyfile(path, folder / path.name)
+    return len(states), seconds, True
+
+
+def _draw(spec: Any, states: list, stamp: str, folder: Path) -> float:
+    """Draw ``states`` of ``spec`` into ``folder`` (pictures and ``states.js``); seconds."""
+    from cheaplib.widgets import state_key, state_values, widget_png
+
     folder.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     index: dict[str, Any] = {}
+    view = None  # one figure updated in place, as the live widget draws (same PNG bytes)
     for state in states:
         key = state_key(state)
         try:
-            fig, summary = spec.render(**state_values(spec, state))
+            if spec.view is not None:
+                view = view or spec.view()
+                summary = view.update(**state_values(spec, state))
+                fig = view.figure
+            else:
+                fig, summary = spec.render(**state_values(spec, state))
         except ValueError as exc:
-            raise ValueError(f"widget {name!r}: state {key} has no picture: {exc}") from exc
+            raise ValueError(f"widget {spec.name!r}: state {key} has no picture: {exc}") from exc
         (folder / f"{key}.png").write_bytes(widget_png(spec, fig))
         index[key] = {"file": f"{key}.png", "summary": summary}
     for old_png in folder.glob("*.png"):  # states of an earlier grid: not shipped
         if old_png.stem not in index:
             old_png.unlink()
-    payload = {"fingerprint": stamp, "widget": name, "states": index}
+    payload = {"fingerprint": stamp, "widget": spec.name, "states": index}
     (folder / STATES_FILE).write_text(states_script(payload), encoding="utf-8")
-    return len(states), time.perf_counter() - t0, True
+    return time.perf_counter() - t0
 
 
 # --- Sphinx wiring -------------------------------------------------------------------------
@@ -164,8 +192,9 @@ def _build_finished(app: Any, exception: Exception | None) -> None:
 
     log = logging.getLogger(__name__)
     names = sorted(set().union(*app.env.__dict__.get(ENV_KEY, {}).values()))
+    cache = Path(app.outdir).parent / CACHE_DIR  # shared by the builders of one _build
     for name in names:
-        count, seconds, rendered = render_states(Path(app.outdir), name)
+        count, seconds, rendered = render_states(Path(app.outdir), name, cache)
         what = f"rendered in {seconds:.1f} s" if rendered else "up to date"
         log.info(f"static widget {name}: {count} states {what}")
 
