@@ -188,3 +188,47 @@ def test_unchanged_is_round_off_of_every_recorded_number():
     assert not mutants.unchanged(moved(5, 0.5005), base)  # a bound counts too
     assert not mutants.unchanged(base[:2], base)  # a row lost
     assert not mutants.unchanged([], [])  # no record: nothing to call equivalent
+
+
+def test_a_dataclass_keeps_its_integer_fields_and_a_refused_rebuild_is_no_mutant():
+    # The kernel helper, run here in a namespace of its own: an object's sizes stay
+    # integers (its validation would refuse a scaled one and nothing would be mutated).
+    import dataclasses
+
+    import numpy as np
+
+    @dataclasses.dataclass(frozen=True)
+    class Model:
+        n: int
+        masks: np.ndarray
+        weights: np.ndarray
+
+        def __post_init__(self):
+            if not isinstance(self.n, int):
+                raise TypeError("n must be an int")
+
+    @dataclasses.dataclass(frozen=True)
+    class Strict:
+        w: float
+
+        def __post_init__(self):
+            if self.w != 2.0:
+                raise ValueError("w must be 2")
+
+    def fit():
+        return Model(3, np.array([1, 2]), np.array([0.5, -1.0]))
+
+    def strict():
+        return Strict(2.0)
+
+    fit.__module__ = strict.__module__ = "cheaplib.example"  # what the helper mutates
+    ns = {"fit": fit, "strict": strict}
+    exec(mutants._HELPER % {"skip": (), "wide": False}, ns)
+    ns["__mut_patch"]("fit", 1.001)
+    got = ns["fit"]()
+    assert got.n == 3 and got.masks.dtype.kind == "i" and list(got.masks) == [1, 2]
+    np.testing.assert_array_equal(got.weights, [0.5005, -1.001])
+    assert ns["__mut_unpatch"]() == 1  # applied
+    ns["__mut_patch"]("strict", 1.001)
+    assert ns["strict"]().w == 2.0
+    assert ns["__mut_unpatch"]() == 0  # refused rebuild: not applicable, not "equivalent"

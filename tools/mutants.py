@@ -116,6 +116,11 @@ def __mut_install():
     def targets(names):
         return [n for n in names if resolve(n) is not None]
 
+    def integral(v):
+        if isinstance(v, (bool, int, _np.bool_, _np.integer)):
+            return True
+        return isinstance(v, _np.ndarray) and v.dtype.kind in "biu"
+
     def scale(r, f):
         if r is None or isinstance(r, (bool, _np.bool_, str, bytes)):
             return r
@@ -134,14 +139,19 @@ def __mut_install():
         if isinstance(r, dict):
             return {k: scale(v, f) for k, v in r.items()}
         if dataclasses.is_dataclass(r) and not isinstance(r, type):
+            # Only the real-valued fields: an object's integer fields are its sizes and
+            # counts (which its own validation holds to integers), not its numbers.  A
+            # rebuild the object refuses mutates nothing: not counted as applied.
+            hits = state["hits"]
             changes = {
                 fl.name: scale(getattr(r, fl.name), f)
                 for fl in dataclasses.fields(r)
-                if fl.init
+                if fl.init and not integral(getattr(r, fl.name))
             }
             try:
                 return dataclasses.replace(r, **changes)
             except Exception:
+                state["hits"] = hits
                 return r
         return r
 
