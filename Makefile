@@ -95,10 +95,11 @@ ifdef SSE_ONLY
 endif
 	OPENBLAS_NUM_THREADS=1 $(PYTEST) --nbval -n $(JOBS) -q chapters
 
-# Needs the built book and its PDF.  A test file per worker (--dist loadfile): the page
-# tests on one, the widget, PDF and offline tests on the other; each has its own browser.
+# Needs the built book and its PDF.  Each worker has its own browser and server; the page
+# tests are shared out one by one (--dist loadgroup), while the JupyterLab tests (one
+# server) and the PDF tests (one parse) each stay on one worker (their xdist_group).
 browser: build pdf axe
-	$(PYTEST) tests/browser -q -n $(JOBS)
+	$(PYTEST) tests/browser -q -n $(JOBS) --dist loadgroup
 
 test: lint unit claims nbval build browser
 	@echo "All tests passed."

@@ -102,3 +102,23 @@ def book_server(built_book: Path) -> Iterator[str]:
     """Serve _build/html on 127.0.0.1 (a free port) for the session."""
     with serve(built_book) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory) -> Iterator[str]:
+    """One JupyterLab on 127.0.0.1 for every JupyterLab test: copies of every chapter.
+
+    The copies have their outputs cleared (JupyterLab may autosave, the repository stays
+    untouched, and a stored "[1]:" prompt must not pass for a run that happened) and every
+    cell is rendered (no windowing: tools.jlab_refs).  Stopped with its kernels at the end.
+    """
+    from tools.jlab_refs import prepare
+    from tools.jupyterlab import jupyterlab
+
+    work = tmp_path_factory.mktemp("lab")
+    served = prepare(work, sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")))
+    try:
+        with jupyterlab(served, work) as url:
+            yield url
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)

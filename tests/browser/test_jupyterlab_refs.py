@@ -7,9 +7,10 @@ resolve, the text the book shows, the role kept in a comment (tools.xrefs).  Her
   ("[Mehta and Schwab, 2014]", "Fig. 4.1", a section's title), in order, chapter by
   chapter; so the build still makes sphinxcontrib-bibtex citations and numbered
   references of them (no plain text in their place);
-* JupyterLab 4 with jupyterlab-myst (one server, one page; every chapter opened, its
-  Markdown rendered, no kernel needed) shows no raw role or directive, no marker comment,
-  no "Citation Not Found" and no "Cross Reference Not Found" (tools.jlab_refs counts).
+* JupyterLab 4 with jupyterlab-myst (the one server of the JupyterLab tests, one page;
+  every chapter opened, its Markdown rendered, no kernel needed) shows no raw role or
+  directive, no marker comment, no "Citation Not Found" and no "Cross Reference Not
+  Found" (tools.jlab_refs counts).
 """
 
 from __future__ import annotations
@@ -17,15 +18,16 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tools import jlab_refs, xrefs
-from tools.jupyterlab import jupyterlab
 
 from .conftest import ROOT, OfflinePage
+
+# One worker runs every JupyterLab test (make browser: -n 2 --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("jupyterlab")
 
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 
@@ -74,23 +76,11 @@ def test_written_texts_are_what_the_book_shows(built_book, path):
     assert any(w is not None for w in written), f"{path.name}: nothing written"
 
 
-@pytest.fixture(scope="module")
-def lab_all(tmp_path_factory) -> Iterator[str]:
-    """JupyterLab serving copies of every chapter, every cell rendered (no windowing)."""
-    work = tmp_path_factory.mktemp("lab-refs")
-    served = jlab_refs.prepare(work, CHAPTERS)
-    try:
-        with jupyterlab(served, work) as url:
-            yield url
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-
-
 @pytest.mark.browser
-def test_jupyterlab_shows_no_raw_role_and_no_unresolved_reference(lab_all, browser):
+def test_jupyterlab_shows_no_raw_role_and_no_unresolved_reference(lab, browser):
     p = OfflinePage(browser, viewport=(1400, 1000))
     try:
-        counts = {path.stem: jlab_refs.count(p.page, lab_all, path.name) for path in CHAPTERS}
+        counts = {path.stem: jlab_refs.count(p.page, lab, path.name) for path in CHAPTERS}
     finally:
         p.close()
     incomplete = {k: (c["rendered"], c["cells"]) for k, c in counts.items()}

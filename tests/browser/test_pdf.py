@@ -33,6 +33,9 @@ import numpy as np
 import pytest
 import yaml
 
+# One worker reads the PDF (its pages and text are cached per process).
+pytestmark = pytest.mark.xdist_group("pdf")
+
 ROOT = Path(__file__).resolve().parents[2]
 PDF = ROOT / "_build" / "pdf" / "deep-and-cheap.pdf"
 SINGLEHTML = ROOT / "_build" / "singlehtml" / "intro.html"

@@ -1,6 +1,7 @@
 """The live widgets work in a real browser against a live kernel.
 
-JupyterLab (installed by the project) serves copies of two chapters on 127.0.0.1, whose
+JupyterLab (installed by the project; one server for every JupyterLab test, the ``lab``
+fixture of conftest.py) serves copies of the chapters on 127.0.0.1; two are run, whose
 widgets cover the framework: ``02_hamiltonians`` (a log slider as the main control, a
 dropdown, float sliders) and ``03_hierarchies`` (float and integer sliders).  Headless
 Chromium opens both (one server, one browser, the two kernels running at once), runs
@@ -39,9 +40,12 @@ from cheaplib.widgets import (
     main_control_values,
     widget_png,
 )
-from tools.jupyterlab import jupyterlab, open_notebook, run_all, wait_until, widget_root
+from tools.jupyterlab import open_notebook, run_all, wait_until, widget_root
 
 from .conftest import ROOT, OfflinePage
+
+# One worker runs every JupyterLab test (make browser: -n 2 --dist loadgroup).
+pytestmark = pytest.mark.xdist_group("jupyterlab")
 
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 #: The chapters opened in JupyterLab, and the widget each shows.
@@ -94,26 +98,6 @@ def test_widget_cells_show_a_meaningful_text_before_running():
                 assert "VBox(" not in text, f"{path.name}: stale widget text {text[:60]!r}"
                 if text:
                     assert text in {live_text(s) for s in specs.values()}, text
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory) -> Iterator[str]:
-    """JupyterLab on 127.0.0.1 serving copies of the live chapters; stopped with its kernels."""
-    work = tmp_path_factory.mktemp("lab")
-    (work / "nb").mkdir()
-    for chapter in LIVE:
-        # Copies with outputs cleared: JupyterLab may autosave (the repository stays
-        # untouched), and a stored "[1]:" prompt must not pass for a run that happened.
-        nb = json.loads((ROOT / "chapters" / chapter).read_text(encoding="utf-8"))
-        for cell in nb["cells"]:
-            if cell["cell_type"] == "code":
-                cell["outputs"], cell["execution_count"] = [], None
-        (work / "nb" / chapter).write_text(json.dumps(nb), encoding="utf-8")
-    try:
-        with jupyterlab(work / "nb", work) as url:
-            yield url
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(scope="module")
