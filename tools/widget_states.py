@@ -110,7 +110,9 @@ def render_states(outdir: Path, name: str, cache: Path | None = None) -> tuple[i
     ------
     ValueError
         If a state's render raises ``ValueError``: every state of the grid must have a
-        picture (a combination the mathematics cannot do is drawn with its reason).
+        picture (a combination the mathematics cannot do is drawn with its reason); or
+        if a state's picture has a defect (:func:`figure_defects`: NaN data, a text cut
+        off or on another) or no summary.  Each state is checked where it is drawn, once.
     """
     from cheaplib.widgets import all_specs, static_manifest, static_states
 
@@ -132,6 +134,72 @@ def render_states(outdir: Path, name: str, cache: Path | None = None) -> tuple[i
     return len(states), seconds, True
 
 
+def _drawn_texts(fig: Any) -> list[tuple[str, Any]]:
+    """``(text, window extent)`` of every text the last draw of ``fig`` showed.
+
+    Tick labels count only for the ticks drawn: those inside the axis' view limits.
+    """
+    from matplotlib.text import Text
+
+    renderer = fig.canvas.get_renderer()
+    ticks, drawn = set(), set()
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            eps = 1e-10 * max(abs(lo), abs(hi), hi - lo)
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                labels = (tick.label1, tick.label2)
+                ticks.update(id(t) for t in labels)
+                if lo - eps <= tick.get_loc() <= hi + eps and tick.get_visible():
+                    drawn.update(id(t) for t in labels if t.get_visible())
+    return [
+        (t.get_text(), t.get_window_extent(renderer))
+        for t in fig.findobj(match=Text)
+        if t.get_visible() and t.get_text().strip() and (id(t) not in ticks or id(t) in drawn)
+    ]
+
+
+def figure_defects(fig: Any, slack: float = 1.0) -> list[str]:
+    """What a reader could not read in a drawn figure (an empty list when nothing).
+
+    NaN or infinite plotted data (lines, collections; an image that is all NaN), and
+    texts that stick out of the figure or overlap another text by more than ``slack``
+    pixels both ways (tick labels only where drawn).
+    """
+    import numpy as np
+    from matplotlib.collections import Collection
+    from matplotlib.image import AxesImage
+    from matplotlib.lines import Line2D
+
+    out = []
+    for ax in fig.axes:
+        for artist in ax.get_children():
+            if isinstance(artist, Line2D):
+                if not np.all(np.isfinite(np.asarray(artist.get_xydata(), dtype=float))):
+                    out.append(f"NaN/inf in line {artist.get_label()!r}")
+            elif isinstance(artist, AxesImage):
+                image = np.ma.masked_invalid(np.asarray(artist.get_array(), dtype=float))
+                if image.count() == 0:
+                    out.append("image entirely NaN")
+            elif isinstance(artist, Collection):
+                if not np.all(np.isfinite(np.asarray(artist.get_offsets(), dtype=float))):
+                    out.append("NaN/inf in a collection")
+    width, height = fig.bbox.width, fig.bbox.height
+    texts = _drawn_texts(fig)
+    out += [
+        f"clipped {s!r}"
+        for s, b in texts
+        if b.x0 < -slack or b.y0 < -slack or b.x1 > width + slack or b.y1 > height + slack
+    ]
+    for i, (s, a) in enumerate(texts):
+        for t, b in texts[i + 1 :]:
+            w = min(a.x1, b.x1) - max(a.x0, b.x0)
+            h = min(a.y1, b.y1) - max(a.y0, b.y0)
+            if w > slack and h > slack:
+                out.append(f"{s!r} overlaps {t!r}")
+    return out
+
+
 def _draw(spec: Any, states: list, stamp: str, folder: Path) -> float:
     """Draw ``states`` of ``spec`` into ``folder`` (pictures and ``states.js``); seconds."""
     from cheaplib.widgets import state_key, state_values, widget_png
@@ -151,7 +219,12 @@ def _draw(spec: Any, states: list, stamp: str, folder: Path) -> float:
                 fig, summary = spec.render(**state_values(spec, state))
         except ValueError as exc:
             raise ValueError(f"widget {spec.name!r}: state {key} has no picture: {exc}") from exc
-        (folder / f"{key}.png").write_bytes(widget_png(spec, fig))
+        (folder / f"{key}.png").write_bytes(widget_png(spec, fig))  # draws the figure
+        defects = figure_defects(fig)
+        if not summary or "not available" in summary.lower():
+            defects.append(f"summary {summary!r}")
+        if defects:
+            raise ValueError(f"widget {spec.name!r}: state {key} is not legible: {defects}")
         index[key] = {"file": f"{key}.png", "summary": summary}
     for old_png in folder.glob("*.png"):  # states of an earlier grid: not shipped
         if old_png.stem not in index:
