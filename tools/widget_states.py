@@ -75,9 +75,10 @@ def read_states(folder: Path) -> dict[str, Any]:
 
 
 def fingerprint(manifest: dict[str, Any]) -> str:
-    """Hash of what a widget's pictures depend on: manifest, cheaplib code, libraries."""
+    """Hash of what a widget's pictures depend on: manifest, cheaplib code, libraries, and
+    this module (which draws and checks them)."""
     h = hashlib.sha256(json.dumps(manifest, sort_keys=True).encode())
-    for path in sorted((ROOT / "cheaplib").rglob("*.py")):
+    for path in [*sorted((ROOT / "cheaplib").rglob("*.py")), Path(__file__).resolve()]:
         h.update(path.relative_to(ROOT).as_posix().encode())
         h.update(path.read_bytes())
     for dist in ("numpy", "scipy", "matplotlib", "pillow", "scikit-learn"):
