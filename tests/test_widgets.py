@@ -607,21 +607,31 @@ def test_a_flat_activation_at_zero_shift_is_drawn_with_its_reason():
         assert "no gate" not in summary and "relative error" in summary
 
 
-def test_the_build_ships_exactly_the_grid_and_refuses_a_hole(tmp_path, monkeypatch):
-    # tools.widget_states renders every state of the grid, removes pictures of an
-    # earlier grid, and fails on a state whose render raises (no "not available")
+def _tiny_render(calls: list | None = None, most: float | None = None):
+    """Render of a one-slider test widget: a line up to x (``calls`` records each x; an
+    x above ``most`` raises, a hole in the grid)."""
     from cheaplib.plotting import new_figure
-    from cheaplib.widgets import static_states
-    from tools import widget_states
 
     def render(x):
-        if x > 2:
-            raise ValueError("x must be at most 2")
+        if calls is not None:
+            calls.append(x)
+        if most is not None and x > most:
+            raise ValueError(f"x must be at most {most}")
         fig, ax = new_figure(width=2.0, height=1.5)
         ax.plot([0, 1], [0, x])
         ax.set_ylim(0, 3)  # the same tick labels in every state
         return fig, f"x = {x}"
 
+    return render
+
+
+def test_the_build_ships_exactly_the_grid_and_refuses_a_hole(tmp_path, monkeypatch):
+    # tools.widget_states renders every state of the grid, removes pictures of an
+    # earlier grid, and fails on a state whose render raises (no "not available")
+    from cheaplib.widgets import static_states
+    from tools import widget_states
+
+    render = _tiny_render(most=2)
     spec = WidgetSpec("tiny", "tiny", (Slider("x", "x", 0, 2, 1, 1),), render)
     monkeypatch.setattr("cheaplib.widgets.all_specs", lambda: {"tiny": spec})
     folder = tmp_path / "_widgets" / "tiny"
@@ -639,18 +649,10 @@ def test_the_build_ships_exactly_the_grid_and_refuses_a_hole(tmp_path, monkeypat
 def test_the_builders_share_one_drawing_of_each_state(tmp_path, monkeypatch):
     # tools.widget_states with a cache: the HTML book and the PDF's single page copy the
     # same pictures, drawn once; a changed grid is drawn again
-    from cheaplib.plotting import new_figure
     from tools import widget_states
 
-    calls = []
-
-    def render(x):
-        calls.append(x)
-        fig, ax = new_figure(width=2.0, height=1.5)
-        ax.plot([0, 1], [0, x])
-        ax.set_ylim(0, 3)  # the same tick labels in every state
-        return fig, f"x = {x}"
-
+    calls: list[float] = []
+    render = _tiny_render(calls)
     spec = WidgetSpec("tiny", "tiny", (Slider("x", "x", 0, 2, 1, 1),), render)
     monkeypatch.setattr("cheaplib.widgets.all_specs", lambda: {"tiny": spec})
     cache = tmp_path / "cache"
