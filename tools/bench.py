@@ -261,10 +261,33 @@ SECTIONS = {
 }
 
 
+def merge(old: str, sections: list[str]) -> str:
+    """``old`` report with the sections of the same heading replaced by ``sections``.
+
+    A section is a block starting with a ``## `` heading; a replaced one says when it was
+    measured, and a new one goes at the end.
+    """
+    blocks = old.rstrip("\n").split("\n\n## ")
+    blocks = blocks[:1] + ["## " + b for b in blocks[1:]]
+    for section in sections:
+        heading = section.splitlines()[0]
+        stamp = f"\n\n*This section measured again on its own on {date.today().isoformat()}.*"
+        heads = [b.splitlines()[0] for b in blocks]
+        if heading in heads:
+            blocks[heads.index(heading)] = section + stamp
+        else:
+            blocks.append(section + stamp)
+    return "\n\n".join(blocks) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the selected benchmarks, print the report and write benchmarks/latest.md."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default=",".join(SECTIONS))
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help="sections to measure; the other sections of the report are kept",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--output", type=Path, default=ROOT / "benchmarks" / "latest.md")
     args = parser.parse_args(argv)
@@ -284,6 +307,8 @@ def main(argv: list[str] | None = None) -> int:
         fn = SECTIONS[name]
         parts.append(fn(args.repeat) if name == "notebooks" else fn())
     report = "\n\n".join(parts) + "\n"
+    if set(chosen) != set(SECTIONS):
+        report = merge(args.output.read_text(encoding="utf-8"), parts[1:])
     print(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report, encoding="utf-8")

@@ -225,10 +225,12 @@ def measure(html: Path, pages: list[str] | None = None, repeat: int = 3) -> list
 # decoded: resolves with milliseconds, or -1 when it never shows within 10 s.  The change
 # is what a key press does: the first control moves one position on and fires ``input``
 # (``change`` for a select).
-STATIC_SWAP = """([el, key]) => {
+# The player sets data-state once the new state's picture has loaded into the figure.
+STATIC_SWAP = """(el) => {
   const img = el.querySelector('img.cheap-static-figure');
-  const done = () => (el.getAttribute('data-state') === key && img.complete
-    && img.naturalWidth > 0) || el.getAttribute('data-error') === key;
+  const old = el.getAttribute('data-state');
+  const done = () => el.getAttribute('data-state') !== old && img.complete
+    && img.naturalWidth > 0;
   const c = el.querySelector('[data-control]');
   const t0 = performance.now();
   const shown = new Promise(resolve => {
@@ -277,11 +279,9 @@ def measure_static_swaps(html: Path, steps: int = 8) -> list[dict]:
                         "el => { const c = el.querySelector('[data-control]');"
                         " return c.tagName === 'SELECT' ? c.options.length - 1 : +c.max; }"
                     )
-                    idx = [int(v) for v in values]
-                    if idx[0] >= top:
+                    if int(values[0]) >= top:
                         break
-                    key = "-".join(str(v) for v in [idx[0] + 1, *idx[1:]])
-                    ms = page.evaluate(STATIC_SWAP, [handle, key])
+                    ms = page.evaluate(STATIC_SWAP, handle)
                     if ms >= 0:
                         times.append(ms)
                 ctx.close()
