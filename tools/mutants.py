@@ -522,21 +522,16 @@ def report(results: list[Result]) -> tuple[int, int]:
     claims = sum(len(r.claims) for r in results)
     rate = f"{killed / total:.1%}" if total else "-"
     print(f"\nkill rate: {killed}/{total} = {rate} over {claims} claims (goal >= 95 %)")
-    survivors = [(r.chapter, *s) for r in results for s in r.survived]
-    if survivors:
-        print("\nsurvivors (the cell's output did not change):")
-        for chapter, where, name, _ in survivors:
-            print(f"  {chapter} {where}: {name} x (1 + {EPS:g})")
-    equivalent = [(r.chapter, *s) for r in results for s in r.equivalent]
-    if equivalent:
-        print("\nequivalent (claim records moved < 1e-4 of the mutation; not counted):")
-        for chapter, where, name, _ in equivalent:
-            print(f"  {chapter} {where}: {name} x (1 + {EPS:g})")
-    upstream = [(r.chapter, *s) for r in results for s in r.upstream]
-    if upstream:
-        print("\nseen upstream (the producer's own check failed; not counted here):")
-        for chapter, where, name, _ in upstream:
-            print(f"  {chapter} {where}: {name} x (1 + {EPS:g})")
+    for field_, title in (
+        ("survived", "survivors (the cell's output did not change)"),
+        ("equivalent", "equivalent (claim records moved < 1e-4 of the mutation; not counted)"),
+        ("upstream", "seen upstream (the producer's own check failed; not counted here)"),
+    ):
+        listed = [(r.chapter, *m) for r in results for m in getattr(r, field_)]
+        if listed:
+            print(f"\n{title}:")
+            for chapter, where, name, _ in listed:
+                print(f"  {chapter} {where}: {name} x (1 + {EPS:g})")
     skipped = [(r.chapter, *s) for r in results for s in r.skipped]
     if skipped:
         print("\ncheck cells without mutants:")
