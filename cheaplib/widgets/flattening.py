@@ -17,6 +17,7 @@ from cheaplib.gates import deep_product_network, shallow_product_network
 from cheaplib.plotting import new_figure
 from cheaplib.validation import check_choice, check_int, check_real
 from cheaplib.widgets import Dropdown, RenderResult, Slider, WidgetSpec
+from cheaplib.widgets.hamiltonians import INPUT_SCALE
 
 __all__ = ["SPECS", "ProductNetworksView", "render_product_networks"]
 
@@ -170,16 +171,7 @@ SPECS = (
         title="Multiplying n numbers: one hidden layer versus a tree",
         controls=(
             Slider("n", "inputs n", 2, _N_MAX, 1, 4, static=(2, 4, 6, 10)),
-            Slider(
-                "lam",
-                "input scale λ",
-                1e-3,
-                1.0,
-                0.25,
-                0.1,
-                log=True,
-                static=(1e-3, 1e-2, 0.1, 1.0),
-            ),
+            INPUT_SCALE,
             Dropdown(
                 "activation", "activation", ("softplus", "logistic", "tanh", "exp"), "softplus"
             ),

@@ -59,23 +59,18 @@ def _state(lam: float, activation: str, shift: float, x0: float, x1: float) -> d
         on_line = _neuron_sums(activation, shift, np.array([lam]), line)[0]
         value = float(_neuron_sums(activation, shift, np.array([lam]), point)[0, 0])
         value /= 4.0 * lam**2
-        return {
-            "lam": lam,
-            "activation": activation,
-            "shift": shift,
-            "x0": x0,
-            "x1": x1,
-            "const": None,
-            "exact": exact,
-            "value": value,
-            "err": abs(value - exact),
-            "line": on_line / (4.0 * lam**2),
-            "curve": np.abs(sums - exact),
-            "law": np.full_like(_LAMS, np.nan),
-        }
-    const = gate_error_constant(activation, shift)
-    value = float(gate([x0, x1])[0])
-    curve = np.array([abs(product_gate(s, activation, shift)(point)[0, 0] - exact) for s in _LAMS])
+        const = None
+        shown = on_line / (4.0 * lam**2)
+        curve = np.abs(sums - exact)
+        law = np.full_like(_LAMS, np.nan)
+    else:
+        const = gate_error_constant(activation, shift)
+        value = float(gate([x0, x1])[0])
+        shown = gate(line)[:, 0]
+        curve = np.array(
+            [abs(product_gate(s, activation, shift)(point)[0, 0] - exact) for s in _LAMS]
+        )
+        law = abs(exact * const) * _LAMS**2 * (x0**2 + x1**2)
     return {
         "lam": lam,
         "activation": activation,
@@ -86,9 +81,9 @@ def _state(lam: float, activation: str, shift: float, x0: float, x1: float) -> d
         "exact": exact,
         "value": value,
         "err": abs(value - exact),
-        "line": gate(line)[:, 0],
+        "line": shown,
         "curve": curve,
-        "law": abs(exact * const) * _LAMS**2 * (x0**2 + x1**2),
+        "law": law,
     }
 
 
@@ -254,21 +249,17 @@ def render_multiplication_gate(
     return view.figure, view.show(st)
 
 
+#: The gate's input scale λ (eq. 11), log-spaced; chapter 5's product networks share it.
+INPUT_SCALE = Slider(
+    "lam", "input scale λ", 1e-3, 1.0, 0.25, 0.1, log=True, static=(1e-3, 1e-2, 0.1, 1.0)
+)
+
 SPECS = (
     WidgetSpec(
         name="hamiltonians-multiplication-gate",
         title="The 4-neuron multiplication gate (eq. 11)",
         controls=(
-            Slider(
-                "lam",
-                "input scale λ",
-                1e-3,
-                1.0,
-                0.25,
-                0.1,
-                log=True,
-                static=(1e-3, 1e-2, 0.1, 1.0),
-            ),
+            INPUT_SCALE,
             Dropdown("activation", "activation", _ACTIVATIONS, "softplus"),
             Slider("shift", "bias shift b", 0.0, 2.0, 0.1, 0.0, static=(0.0, 0.5, 1.0, 2.0)),
             Slider("x0", "input x₀", -1.0, 1.0, 0.1, 0.6, static=(0.6,)),
