@@ -160,13 +160,9 @@ def _drawn_texts(fig: Any) -> list[tuple[str, Any]]:
     ]
 
 
-def figure_defects(fig: Any, slack: float = 1.0) -> list[str]:
-    """What a reader could not read in a drawn figure (an empty list when nothing).
-
-    NaN or infinite plotted data (lines, collections; an image that is all NaN), and
-    texts that stick out of the figure or overlap another text by more than ``slack``
-    pixels both ways (tick labels only where drawn).
-    """
+def nonfinite_artists(fig: Any) -> list[str]:
+    """The plotted data of ``fig`` that is not finite: NaN or infinite points of a line or
+    a collection, an image that is all NaN (an empty list when none)."""
     import numpy as np
     from matplotlib.collections import Collection
     from matplotlib.image import AxesImage
@@ -185,6 +181,17 @@ def figure_defects(fig: Any, slack: float = 1.0) -> list[str]:
             elif isinstance(artist, Collection):
                 if not np.all(np.isfinite(np.asarray(artist.get_offsets(), dtype=float))):
                     out.append("NaN/inf in a collection")
+    return out
+
+
+def figure_defects(fig: Any, slack: float = 1.0) -> list[str]:
+    """What a reader could not read in a drawn figure (an empty list when nothing).
+
+    NaN or infinite plotted data (:func:`nonfinite_artists`), and texts that stick out of
+    the figure or overlap another text by more than ``slack`` pixels both ways (tick
+    labels only where drawn).
+    """
+    out = nonfinite_artists(fig)
     width, height = fig.bbox.width, fig.bbox.height
     texts = _drawn_texts(fig)
     out += [
