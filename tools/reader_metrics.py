@@ -24,9 +24,13 @@ PHONE = (390, 844)
 DESKTOP = (1400, 900)
 TYPESET_BUDGET_S = 1.5
 
+# Opens every folded block and ends the fade-in that opening starts (myst-nb's
+# "collapsed-fade-in", opacity 0 -> 1): a check that reads colours during the fade (axe's
+# contrast rule) would otherwise depend on how fast the machine is.
 OPEN_ALL = """() => {
   document.querySelectorAll('details').forEach(d => { d.open = true; });
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
+  document.getAnimations().forEach(a => { try { a.finish(); } catch (e) {} });
 }"""
 
 # Elements that stick out of the viewport on the right (the cause of a page overflow).

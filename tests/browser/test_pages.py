@@ -240,6 +240,21 @@ def test_axe_sees_a_code_token_of_low_contrast(offline_page, axe_source):
     assert any(f.startswith("color-contrast (1)") for f in found), found
 
 
+@pytest.mark.browser
+def test_opening_folded_blocks_ends_their_fade_in(offline_page):
+    """OPEN_ALL leaves no block half-faded, whatever the machine's speed (axe reads colours)."""
+    page = offline_page.page
+    page.set_content(
+        "<html><head><style>@keyframes fade { from { opacity: 0 } to { opacity: 1 } }"
+        "details[open] .inner { animation: fade 60s }</style></head><body>"
+        '<details><summary>code</summary><div class="inner">x = 1</div></details>'
+        "</body></html>"
+    )
+    page.evaluate(OPEN_ALL)
+    opacity = page.evaluate("getComputedStyle(document.querySelector('.inner')).opacity")
+    assert opacity == "1", opacity
+
+
 def test_no_icon_script(built_book):
     """The theme's 1.5 MB Font Awesome script is replaced by a comment (icons are a font)."""
     script = built_book / "_static" / "scripts" / "fontawesome.js"
