@@ -13,12 +13,17 @@ opens one notebook, with every cell rendered (no windowing), and counts per chap
 * ``other``: any other jupyterlab-myst error element (its title says which).
 
 ``python -m tools.jlab_refs [NB ...]`` prints the counts for the chapters (all by
-default); tests/browser/test_jupyterlab_refs.py asserts they are all 0.
+default).  tests/browser/test_jupyterlab_refs.py asserts they are 0 for :func:`sample`,
+the fewest chapters that between them use every construct of every chapter's Markdown
+(each directive, each role, each role written out or left), at least two; that every
+chapter's written texts are what the book shows is checked on the files, without a
+browser.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 import time
@@ -52,6 +57,52 @@ COUNT_JS = r"""(nb) => {
         examples: errors.slice(0, 4).map(e => e.title + ': ' + e.innerText),
     };
 }"""
+
+
+#: A directive (```{name} or :::{name}) or a role ({name}`...`) in Markdown.
+_CONSTRUCT = re.compile(r"(?:```|:::)\{(?P<d>[a-z][a-z:-]*)\}|\{(?P<r>[a-z][a-z:-]*)\}`")
+_MARKED = re.compile(r"<!--r:\{(?P<r>[a-z:]+)\}`[^`\n]+`-->.*?<!--/r-->", re.S)
+
+
+def constructs(path: Path) -> set[str]:
+    """What the Markdown cells of the notebook at ``path`` ask jupyterlab-myst to render.
+
+    Directives (``directive:note``), roles left for it to resolve (``role:ref``) and
+    roles written out by tools.xrefs (``written:cite``).
+    """
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for cell in nb["cells"]:
+        if cell["cell_type"] != "markdown":
+            continue
+        text = "".join(cell["source"])
+        found |= {f"written:{m['r']}" for m in _MARKED.finditer(text)}
+        for m in _CONSTRUCT.finditer(_MARKED.sub("", text)):
+            found.add(f"directive:{m['d']}" if m["d"] else f"role:{m['r']}")
+    return found
+
+
+def sample(paths: list[Path], at_least: int = 2) -> list[Path]:
+    """The chapters to open in JupyterLab: together they use every construct of ``paths``.
+
+    Greedy cover (the chapter adding most constructs first, ties to the one with more
+    roles), then the chapters with most roles until there are ``at_least``; in the
+    order of ``paths``.
+    """
+    uses = {p: constructs(p) for p in paths}
+    roles = {p: len(_MARKED.findall(p.read_text(encoding="utf-8"))) for p in paths}
+    left = set().union(*uses.values()) if uses else set()
+    chosen: list[Path] = []
+    while left:
+        best = max(paths, key=lambda p: (len(uses[p] & left), roles[p]))
+        chosen.append(best)
+        left -= uses[best]
+    for p in sorted(paths, key=lambda p: -roles[p]):
+        if len(chosen) >= min(at_least, len(paths)):
+            break
+        if p not in chosen:
+            chosen.append(p)
+    return [p for p in paths if p in chosen]
 
 
 def prepare(work: Path, notebooks: list[Path]) -> Path:
