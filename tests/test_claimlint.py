@@ -74,3 +74,62 @@ def test_the_chapters_hold_only_the_known_findings(root):
         for f in lint_notebook(path)
     }
     assert found <= KNOWN_LINT, found - KNOWN_LINT
+
+
+# --- a zero reference's scale is computed, or 1 ----------------------------------------------
+#: Chapter 3's row ``independent`` of hier-mutual-information, tampered: tolerance and scale
+#: inflated together pass the vacuity and half-width rules (1e3 / 1e4 = 0.1 relative).
+TAMPERED = (
+    'Compare("independent", mi, 0.0, atol=1e3, scale=1e4, reason="round-off", kind="independent")'
+)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        TAMPERED,
+        'Compare("d", dev, 0, atol=1e-12, scale=256 * 255 / 2, reason="r")',
+        'Compare("d", dev, -0.0, rtol=1e-9, scale=1 / 32, reason="r")',
+        'Compare("d", dev, 0.0, 1e-12, 0.0, "r", 0.1)',  # positional atol and scale
+        'Compare("d", dev, reference=0, atol=tol, scale=float(1e4), reason="r")',
+        's = 1e4\nCompare("independent", mi, 0.0, atol=1e3, scale=s, reason="round-off")',
+        's = 2 * 5e3\nC.Compare("d", dev, 0.0, atol=1e3, scale=s, reason="r")',
+        # a number named but used by nothing else is still typed, in an expression too
+        'n = 5\nCompare("d", dev, 0.0, atol=1e-12, scale=1 / 2**n, reason="r")',
+        's = 1.0\ns = 1e4\nCompare("d", dev, 0.0, atol=1e3, scale=s, reason="r")',
+    ],
+)
+def test_a_typed_scale_on_a_zero_reference_is_refused(code):
+    (finding,) = lint_source(code)
+    assert "typed on a zero reference" in finding.rule
+    assert "compute it from the quantities compared (or use 1)" in finding.rule
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        'Compare("independent", mi, 0.0, atol=1e-15, scale=1.0, reason="round-off")',
+        'Compare("d", dev, 0.0, atol=1e-12, scale=2 / 2, reason="relative")',
+        's = 1\nCompare("d", dev, 0.0, atol=1e-12, scale=s, reason="r")',
+        'Compare("d", dev, 0.0, atol=0.5, scale=len(pairs), reason="exact count")',
+        'Compare("d", dev, 0.0, atol=1e-9, scale=float(np.abs(x).max()), reason="r")',
+        'Compare("d", dev, 0.0, atol=1e-9, scale=math.log(16), reason="r")',
+        'Compare("d", dev, 0.0, atol=1e-12, scale=1 / 2**n_visible, reason="r")',
+        'from x import K_C\nCompare("d", dev, 0.0, atol=1e-3, scale=K_C, reason="r")',
+        # a parameter of the computation: the number of runs drawn
+        "n_runs = 100_000\nruns = sample(p, n_runs)\n"
+        'Compare("n", bad, 0.0, atol=0.5, scale=n_runs, reason="exact count")',
+        "n = 1000\nk = sum(f() for _ in range(n))\n"
+        'Compare("k", k, 0.0, atol=0.5, scale=n, reason="exact count")',
+        # an exact comparison: the scale bounds no tolerance
+        'Compare("d", dev, 0.0, atol=0, scale=1e4)',
+        'Compare("d", dev, 0.0, atol=0.0, rtol=0, scale=1e4)',
+        'Compare("d", dev, 0.0, scale=1e4)',
+        # a non-zero reference: the tolerance is judged against it
+        'Compare("d", dev, 2.0, atol=1e-9, scale=1e4, reason="r")',
+        'Compare("d", dev, ref, atol=1e-9, scale=1e4, reason="r")',
+        'Bound("d", dev, upper=1e4, reason="r")',
+    ],
+)
+def test_a_computed_scale_or_1_passes(code):
+    assert lint_source(code) == []

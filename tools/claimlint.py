@@ -8,6 +8,20 @@ value with a reference. It cannot disagree with the code when its measured argum
 * a name whose only assignments in the notebook are literal numbers
   (``kept_one_bit = 1.0`` in place of ``kept_one_bit = compute(...)``).
 
+It also refuses a typed ``scale`` on a zero reference. For ``reference=0`` the
+tolerance is judged against ``scale``, the natural size of the quantity (the vacuity and
+half-width rules of :class:`~cheaplib.claims.Compare`); a scale typed as a number can be
+inflated together with the tolerance (``atol=1e3, scale=1e4`` passes both rules and
+accepts anything). So when the reference is the literal 0 and the tolerance is not
+literally 0, the scale must be computed from the quantities compared (any expression
+with a name of the computation or a call: ``len(pairs)``, ``np.abs(dense).max()``,
+``math.log(16)``, ``1 / 2**n_visible``), or be 1 (the deviation is relative, or of
+probabilities). Refused: a constant expression (numbers and arithmetic only, ``1e4``,
+``256 * 255 / 2``, ``float(1 / 32)``) whose value is not 1, or a name whose only
+assignments are such expressions, unless the computation takes it as a parameter (it is
+passed to a call that computes: ``n_runs`` in ``sample_chain(p, n_runs)``, ``n`` in
+``range(n)``), so that it cannot be changed without changing what is measured.
+
 :func:`lint_source` finds these in one notebook's code cells (parsed with :mod:`ast`;
 IPython magics and shell lines are dropped first). Each finding names the cell, the claim
 id of the ``check`` call around the row when there is one, the row's name and the rule.
@@ -25,7 +39,7 @@ ROWS = ("Compare", "Bound")
 
 @dataclass(frozen=True)
 class Finding:
-    """One row that cannot fail."""
+    """One row that cannot fail (or whose zero reference has a typed scale)."""
 
     chapter: str
     cell: str
@@ -57,6 +71,81 @@ def _is_number(node: ast.AST | None) -> bool:
     )
 
 
+_ARITHMETIC = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.FloorDiv: lambda a, b: a // b,
+    ast.Mod: lambda a, b: a % b,
+    ast.Pow: lambda a, b: a**b,
+}
+#: Calls that add no computation to a constant argument: ``float(1e4)`` is typed.
+_WRAPPERS = ("float", "int", "abs")
+#: Calls whose arguments are shown or checked, not computed with: a number passed only to
+#: these (or to a row) is not a parameter of the computation.
+_SHOWING = (*ROWS, *_WRAPPERS, "check", "print", "glue", "display", "format", "str", "repr")
+
+
+def _constant(node: ast.AST | None, env: dict[str, float] | None = None) -> float | None:
+    """The value of ``node`` if it is numbers combined by arithmetic only, else None.
+
+    ``1e4``, ``-0.0``, ``256 * 255 / 2``, ``1 / 2**5`` and ``float(1 / 32)`` are constant;
+    a name is constant only if ``env`` gives its value; an attribute, a subscript or a call
+    (other than the wrappers ``float``, ``int``, ``abs``) is not.
+    """
+    env = env or {}
+    try:
+        if _is_number(node):
+            return float(ast.literal_eval(node))  # type: ignore[arg-type]
+        if isinstance(node, ast.Name):
+            return env.get(node.id)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd | ast.USub):
+            inner = _constant(node.operand, env)
+            if inner is None:
+                return None
+            return inner if isinstance(node.op, ast.UAdd) else -inner
+        if isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+            left, right = _constant(node.left, env), _constant(node.right, env)
+            if left is None or right is None:
+                return None
+            if isinstance(node.op, ast.Pow) and abs(right) > 1e3:
+                return None  # no huge powers: the lint must not hang
+            return float(_ARITHMETIC[type(node.op)](left, right))
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in _WRAPPERS
+            and len(node.args) == 1
+            and not node.keywords
+        ):
+            inner = _constant(node.args[0], env)
+            if inner is None:
+                return None
+            return abs(inner) if node.func.id == "abs" else inner
+    except (ArithmeticError, TypeError, ValueError):
+        return None
+    return None
+
+
+def _computed_with(tree: ast.AST, out: set[str], computing: bool = False) -> set[str]:
+    """Add to ``out`` the names read inside the arguments of a call that computes something
+    (any call but those of :data:`_SHOWING`): ``n_runs`` in ``sample_chain(p, n_runs)``,
+    ``n`` in ``range(n)``. Such a name is a parameter of the computation, even if it is
+    assigned a literal number."""
+    if isinstance(tree, ast.Name) and computing:
+        out.add(tree.id)
+    if isinstance(tree, ast.Call):
+        _computed_with(tree.func, out, computing)
+        inside = _callee(tree) not in _SHOWING
+        for a in [*tree.args, *(kw.value for kw in tree.keywords)]:
+            _computed_with(a, out, inside)
+        return out
+    for child in ast.iter_child_nodes(tree):
+        _computed_with(child, out, computing)
+    return out
+
+
 def _callee(node: ast.Call) -> str:
     f = node.func
     if isinstance(f, ast.Name):
@@ -83,17 +172,22 @@ def _row_name(node: ast.Call) -> str:
 
 
 class _Bindings(ast.NodeVisitor):
-    """For each name: whether every binding of it assigns a literal number."""
+    """For each name: whether every binding of it assigns a literal number (``literal``),
+    and the values of its bindings if every one is a constant expression (``constant``;
+    None once one is not, see :func:`_constant`)."""
 
     def __init__(self) -> None:
         self.literal: dict[str, bool] = {}
+        self.constant: dict[str, set[float] | None] = {}
 
-    def _bind(self, name: str, literal: bool) -> None:
+    def _bind(self, name: str, literal: bool, value: float | None = None) -> None:
         self.literal[name] = self.literal.get(name, True) and literal
+        seen = self.constant.get(name, set())
+        self.constant[name] = None if seen is None or value is None else seen | {value}
 
     def _target(self, target: ast.AST, value: ast.AST | None) -> None:
         if isinstance(target, ast.Name):
-            self._bind(target.id, _is_number(value))
+            self._bind(target.id, _is_number(value), _constant(value))
         elif isinstance(target, ast.Tuple | ast.List):
             values = (
                 value.elts
@@ -197,8 +291,46 @@ def _row_problem(node: ast.Call, literal_names: set[str]) -> str:
     return ""
 
 
+def _scale_problem(
+    node: ast.Call, constants: dict[str, set[float] | None], computed_with: set[str]
+) -> str:
+    """Why a zero-reference :class:`Compare`'s ``scale`` is typed rather than computed, or "".
+
+    ``constants`` gives the values of the names only ever assigned constant expressions;
+    those in ``computed_with`` are parameters of the computation (passed to a call that
+    computes) and count as computed: ``scale=n_runs`` after ``sample(..., n_runs)``.
+    """
+    if _callee(node) != "Compare" or _constant(_arg(node, 2, "reference")) != 0.0:
+        return ""
+    tolerances = [_arg(node, 3, "atol"), _arg(node, 4, "rtol")]
+    if all(t is None or _constant(t) == 0.0 for t in tolerances):
+        return ""  # an exact comparison: the scale bounds no tolerance
+    scale = _arg(node, 6, "scale")
+    if scale is None:
+        return ""  # Compare itself refuses a zero reference without a scale
+    typed = {
+        name: values for name, values in constants.items() if values and name not in computed_with
+    }
+    if isinstance(scale, ast.Name) and scale.id in typed:
+        values = typed[scale.id] or set()
+        what = f"scale {scale.id!r} (only ever assigned numbers)"
+    else:
+        env = {name: next(iter(v)) for name, v in typed.items() if v and len(v) == 1}
+        value = _constant(scale, env)
+        if value is None:
+            return ""
+        values, what = {value}, f"scale {ast.unparse(scale)}"
+    if values == {1.0}:
+        return ""
+    return (
+        f"{what} is typed on a zero reference: a typed scale can be inflated together with "
+        "the tolerance; compute it from the quantities compared (or use 1)"
+    )
+
+
 def lint_cells(cells: list[dict], chapter: str = "") -> list[Finding]:
-    """The rows that cannot fail in a notebook's cells (``nb["cells"]``)."""
+    """The rows that cannot fail, or whose zero reference has a typed scale, in a
+    notebook's cells (``nb["cells"]``)."""
     trees = []
     bindings = _Bindings()
     for cell in cells:
@@ -211,16 +343,24 @@ def lint_cells(cells: list[dict], chapter: str = "") -> list[Finding]:
         bindings.visit(tree)
         trees.append((str(cell.get("id", "")), tree))
     literal_names = {name for name, lit in bindings.literal.items() if lit}
+    computed_with: set[str] = set()
+    for _, tree in trees:
+        _computed_with(tree, computed_with)
     found = []
     for cell_id, tree in trees:
         claims = _claim_ids(tree)
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _callee(node) in ROWS:
-                rule = _row_problem(node, literal_names)
-                if rule:
-                    found.append(
-                        Finding(chapter, cell_id, claims.get(id(node), ""), _row_name(node), rule)
-                    )
+                for rule in (
+                    _row_problem(node, literal_names),
+                    _scale_problem(node, bindings.constant, computed_with),
+                ):
+                    if rule:
+                        found.append(
+                            Finding(
+                                chapter, cell_id, claims.get(id(node), ""), _row_name(node), rule
+                            )
+                        )
     return found
 
 
