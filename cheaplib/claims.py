@@ -24,7 +24,9 @@ cell of the book computes the relevant numbers and calls :func:`check`, which
    ``scale``) cannot fail and is rejected; so is a "slip" whose source value lies within
    tolerance, and a tolerance without a reason. With :data:`STRICT_TOLERANCES`, a
    tolerance of half the reference or more is refused too: such a statement is a
-   one-sided or interval claim, checked with :class:`Bound`;
+   one-sided or interval claim, checked with :class:`Bound`; and a tolerance whose reason
+   names round-off as the only error it covers may not exceed 1 % relative
+   (:data:`ROUND_OFF_WIDTH`);
 4. displays a one-line rendered verdict per comparison (measured, reference, tolerance,
    margin, status), rounded to the digits the claim needs so that strict nbval compares
    it, and stores the full-precision record in the output's metadata, with everything
@@ -87,6 +89,46 @@ UNLABELLED = "unlabelled"
 STRICT_TOLERANCES = True
 #: The widest tolerance, relative to the reference, a strict :class:`Compare` accepts.
 HALF_WIDTH = 0.5
+#: The widest relative tolerance (:attr:`Compare.relative_tolerance`) a strict
+#: :class:`Compare` accepts when its reason names round-off as the only error it covers.
+ROUND_OFF_WIDTH = 1e-2
+#: A reason that names round-off ("round-off", "roundoff", any case).
+ROUND_OFF = re.compile(r"round-?off", re.IGNORECASE)
+#: Words that name an error other than round-off, by class. A reason that names
+#: round-off and none of these covers round-off only (:meth:`Compare.too_wide_for_round_off`).
+#: "O(" counts unless it is O(1) (a size, as in "four O(1) terms"), "order" unless it is
+#: "order 1" (likewise); "digits" counts as a stated precision ("3 digits"), not in "the
+#: digits of round-off".
+OTHER_ERRORS = {
+    "fit or estimate": r"\bfit|estimat",
+    "grid, step or discretisation": r"\bgrid|\bstep|\bh\s*=|discreti[sz]|quadrature|"
+    r"trapezoid|simpson|(?:second|central|forward|backward|finite) difference",
+    "truncation or order": r"truncat|\bO\((?!1\))|\border\b(?!\s+1\b)|expansion|asymptot|"
+    r"approximat|lambda|λ",
+    "sampling": r"sampl|standard error|monte[- ]?carlo|statistic|noise|random|\bseed",
+    "convergence or solver tolerance": r"converge|toleran|iterat|\bcut-?off",
+    "bias or finite size": r"\bbias|finite|window|\bband",
+    "stated precision": r"\b(?:\d+|one|two|three|four|five|six) (?:significant )?digits|"
+    r"decimal|significant|\bquot|\bprinted|\bstated",
+}
+_OTHER_ERROR = re.compile("|".join(f"(?:{p})" for p in OTHER_ERRORS.values()), re.IGNORECASE)
+
+
+def round_off_only(reason: str) -> bool:
+    """Whether ``reason`` names round-off as the only error a tolerance covers.
+
+    True when it matches :data:`ROUND_OFF` and none of :data:`OTHER_ERRORS`.
+
+    Examples
+    --------
+    >>> round_off_only("round-off"), round_off_only("Round-off of four O(1) terms")
+    (True, True)
+    >>> round_off_only("O(h^2) grid error; round-off"), round_off_only("fit over lambda")
+    (False, False)
+    """
+    return bool(ROUND_OFF.search(reason)) and not _OTHER_ERROR.search(reason)
+
+
 GLUE_PREFIX = "application/papermill.record/"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _NAME = re.compile(r"^[A-Za-z0-9_.+'\-]+$")
@@ -222,7 +264,9 @@ class Compare:
             object.__setattr__(self, key, val)
         if self.scale is not None:
             object.__setattr__(self, "scale", _real("scale", self.scale))
-        problem = self.vacuity() or (STRICT_TOLERANCES and self.too_wide())
+        problem = self.vacuity() or (
+            STRICT_TOLERANCES and (self.too_wide() or self.too_wide_for_round_off())
+        )
         if problem:
             raise ValueError(f"{self.name}: {problem}")
         if self.tolerance > 0 and not self.reason.strip():
@@ -294,6 +338,27 @@ class Compare:
             return (
                 f"tolerance {self.tolerance:.3g} is at least {HALF_WIDTH:g} of {what} = "
                 f"{size:.3g}: state it as a Bound(lower=..., upper=...)"
+            )
+        return ""
+
+    def too_wide_for_round_off(self) -> str:
+        """Why the tolerance is too wide for the round-off its reason names, or "".
+
+        Round-off of a float64 computation is many digits below 1 %. A reason that names
+        round-off as the only error it covers (:func:`round_off_only`) with a
+        :attr:`relative_tolerance` above :data:`ROUND_OFF_WIDTH` explains nothing of the
+        tolerance, and lets it be inflated along with a zero reference's ``scale``
+        (``atol=1e3, scale=1e4``: 0.1 relative, "round-off"). Refused when
+        :data:`STRICT_TOLERANCES` is on; name the error that is that large instead.
+        """
+        if not round_off_only(self.reason):
+            return ""
+        rel = self.relative_tolerance
+        if rel > ROUND_OFF_WIDTH:
+            return (
+                f"tolerance {self.tolerance:.3g} is {rel:.3g} relative, wider than "
+                f"{ROUND_OFF_WIDTH:g}, but the reason names round-off only "
+                f"({self.reason!r}): name the error it covers, or tighten it"
             )
         return ""
 

@@ -536,3 +536,71 @@ def test_a_method_check_is_listed_apart_on_the_page(tmp_path):
     page = paths["page"].read_text()
     assert "### Method checks (1)" in page and "0 claims of the sources" in page
     assert ledger.check(**paths) == []
+
+
+# --- a round-off tolerance is small ----------------------------------------------------------
+def test_a_round_off_tolerance_wider_than_a_percent_is_refused(monkeypatch):
+    """The audit's tampering of hier-mutual-information's row ``independent``: tolerance and
+    scale inflated together (0.1 relative) pass the vacuity and half-width rules, but a
+    reason of round-off does not cover 10 %."""
+    tampered = {
+        "name": "independent",
+        "measured": 4.7e-16,
+        "reference": 0.0,
+        "atol": 1e3,
+        "scale": 1e4,
+        "reason": "round-off",
+    }
+    row = Compare(**tampered)  # lenient: built, and its problem named
+    assert not row.vacuity() and not row.too_wide()
+    assert "round-off only" in row.too_wide_for_round_off()
+    monkeypatch.setattr(lib, "STRICT_TOLERANCES", True)
+    with pytest.raises(ValueError, match="names round-off only"):
+        Compare(**tampered)
+    with pytest.raises(ValueError, match="names round-off only"):  # a stored record too
+        row_from_record(row.record())
+    with pytest.raises(ValueError, match="names round-off only"):
+        Compare("x", 1.02, 1.0, rtol=0.02, reason="Round-off of probabilities")
+    # an error that is that large, named: rule 2 does not apply
+    grid = Compare(**{**tampered, "reason": "O(h^2) grid error"})
+    assert grid.relative_tolerance == pytest.approx(0.1) and not grid.too_wide_for_round_off()
+    assert not Compare(**{**tampered, "reason": "fit; round-off"}).too_wide_for_round_off()
+    # round-off at 1 % or less, and round-off with a size O(1) or "of order 1", pass
+    assert Compare("x", 1.0, 1.0, rtol=1e-2, reason="round-off").agrees
+    assert Compare("x", 0.0, 0.0, atol=1e-2, scale=1.0, reason="round-off of O(1) terms").agrees
+    assert Compare("x", 0.0, 0.0, atol=1e-3, scale=0.1, reason="round-off, order 1").agrees
+    # a Bound is not affected
+    assert Bound("x", 0.5, upper=10.0, reason="round-off").agrees
+
+
+@pytest.mark.parametrize(
+    ("reason", "only"),
+    [
+        ("round-off", True),
+        ("Roundoff of the alias sum", True),
+        ("an identity: round-off of four O(1) terms", True),
+        ("compared as the bound max(dev, 1e-16), since the digits of round-off differ", True),
+        ("exact count", False),  # no round-off named
+        ("fit over lambda = 0.1..0.001; O(lambda^4) terms and round-off", False),
+        ("second difference, round-off", False),
+        ("trapezoid in u (h = 0.01), round-off", False),
+        ("Monte Carlo standard error and round-off", False),
+        ("converged to 1e-10; round-off", False),
+        ("the source quotes 3 digits; round-off", False),
+        ("next order lambda^2; round-off", False),
+        ("finite-size bias; round-off", False),
+    ],
+)
+def test_round_off_only_reads_the_reason(reason, only):
+    assert lib.round_off_only(reason) is only
+
+
+def test_every_ledger_row_passes_the_round_off_rule(root):
+    """Implied by ``tools.claims --check`` (it rebuilds every row under the strict rules);
+    named here: no row of chapters/claims.yml gives round-off more than 1 %."""
+    entries = yaml.safe_load((root / "chapters" / "claims.yml").read_text(encoding="utf-8"))
+    rows = [row_from_record(r) for e in entries for role in ledger.ROLES for r in e.get(role) or []]
+    compares = [r for r in rows if isinstance(r, Compare)]
+    assert compares
+    wide = [(r.name, problem) for r in compares if (problem := r.too_wide_for_round_off())]
+    assert not wide, wide
