@@ -17,7 +17,10 @@ cell's outputs. This tool reads those records from the committed notebooks and
     narrower than its reference (or, for a zero reference, than its stated scale), a
     recorded status other than the one the numbers earn, a row that does not flip the
     verdict when moved across its tolerance, and a row that the lint of
-    :mod:`tools.claimlint` finds (a measured value that is a literal or its reference);
+    :mod:`tools.claimlint` finds (a measured value that is a literal or its reference,
+    or a typed scale on a zero reference); the rows are rebuilt from their records, so
+    :class:`~cheaplib.claims.Compare`'s tolerance rules (half the reference, a
+    "round-off" tolerance above 1 %) apply to what is stored too;
   - with :data:`REQUIRE_KINDS`, a row that does not name its kind of evidence.
 
 Records written before the display fields were stored (no ``digits``) are completed from
