@@ -22,7 +22,7 @@ help:
 	@echo "make execute      re-execute every notebook in place (fresh kernel, top to bottom)"
 	@echo "make lint         ruff over the package, tests, tools and notebooks; mypy over cheaplib"
 	@echo "make ledger       regenerate chapters/claims.yml and claims.md from the notebooks"
-	@echo "make claims       check the ledger against the notebooks (part of make test)"
+	@echo "make claims       check the ledger against the notebooks, and the prose for typed numbers"
 	@echo "make browser      widgets in JupyterLab and the built book in headless Chromium"
 	@echo "make portability  strict nbval under other numerics (no AVX2/FMA; one BLAS thread)"
 	@echo "make bench        time notebooks, tests, widgets and pages; write benchmarks/latest.md"
@@ -53,6 +53,7 @@ ledger: setup
 
 claims: setup
 	$(BIN)/python -m tools.claims --check
+	$(BIN)/python -m tools.prose
 
 build: setup
 	$(BIN)/python -m tools.claims --check
