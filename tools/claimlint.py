@@ -3,10 +3,20 @@
 A :class:`~cheaplib.claims.Compare` or :class:`~cheaplib.claims.Bound` compares a measured
 value with a reference. It cannot disagree with the code when its measured argument is
 
-* a literal number (``Compare("x", 1.0, reference=1.0, ...)``);
-* the same expression as its reference (or as a bound's end): ``Compare("x", r, r)``;
+* a literal number (``Compare("x", 1.0, reference=1.0, ...)``), or a constant expression:
+  numbers and arithmetic only, through the wrappers that compute nothing
+  (``float("1.0")``, ``float(1.0)``, ``0.5 + 0.5``, ``np.float64(1.0)``; see
+  :func:`_constant`);
 * a name whose only assignments in the notebook are literal numbers
-  (``kept_one_bit = 1.0`` in place of ``kept_one_bit = compute(...)``).
+  (``kept_one_bit = 1.0`` in place of ``kept_one_bit = compute(...)``), or constant
+  expressions (``kept_one_bit = 0.5 + 0.5``);
+* the same expression as its reference (or as a bound's end): ``Compare("x", r, r)``;
+* its reference (or a bound's end) up to constant arithmetic: equal to it once the
+  wrappers ``float``, ``int``, ``abs``, ``np.float64``, ``np.asarray``, ... (and
+  ``.item()``), signs, and arithmetic with a constant operand are stripped from both
+  (``brute[k][0] * 1.0``, ``ref + 0``, ``float(ref)``, ``abs(ref)`` against ``ref``;
+  ``v + 1`` against ``lower=v``). A name assigned once stands for its expression there
+  (``kept = ref * 1.0`` then ``Compare("kept", kept, ref)``).
 
 It also refuses a typed ``scale`` on a zero reference. For ``reference=0`` the
 tolerance is judged against ``scale``, the natural size of the quantity (the vacuity and
@@ -80,19 +90,60 @@ _ARITHMETIC = {
     ast.Mod: lambda a, b: a % b,
     ast.Pow: lambda a, b: a**b,
 }
-#: Calls that add no computation to a constant argument: ``float(1e4)`` is typed.
+#: Calls that add no computation to their one argument: ``float(1e4)`` is typed, and
+#: ``float(ref)``, ``np.float64(ref)`` or ``abs(ref)`` is ``ref``. Builtins by name, the
+#: others as attributes of :data:`_MODULES` (``np.asarray(x)``, ``math.fabs(x)``).
 _WRAPPERS = ("float", "int", "abs")
+_MODULE_WRAPPERS = (
+    "float64",
+    "float32",
+    "int64",
+    "asarray",
+    "array",
+    "abs",
+    "absolute",
+    "fabs",
+    "real",
+    "squeeze",
+)
+_MODULES = ("np", "numpy", "math")
+_ABS = ("abs", "absolute", "fabs")
 #: Calls whose arguments are shown or checked, not computed with: a number passed only to
 #: these (or to a row) is not a parameter of the computation.
 _SHOWING = (*ROWS, *_WRAPPERS, "check", "print", "glue", "display", "format", "str", "repr")
 
 
+def _wrapped(node: ast.AST | None) -> tuple[str, ast.expr] | None:
+    """(wrapper, argument) if ``node`` is a call of a wrapper of :data:`_WRAPPERS` or
+    :data:`_MODULE_WRAPPERS` on one argument (``dtype=`` allowed), or ``x.item()``."""
+    if not isinstance(node, ast.Call):
+        return None
+    f = node.func
+    if isinstance(f, ast.Attribute) and f.attr == "item" and not node.args and not node.keywords:
+        return "item", f.value
+    if len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+        return None
+    if any(kw.arg != "dtype" for kw in node.keywords):
+        return None
+    if isinstance(f, ast.Name) and f.id in _WRAPPERS:
+        return f.id, node.args[0]
+    if (
+        isinstance(f, ast.Attribute)
+        and f.attr in _MODULE_WRAPPERS
+        and isinstance(f.value, ast.Name)
+        and f.value.id in _MODULES
+    ):
+        return f.attr, node.args[0]
+    return None
+
+
 def _constant(node: ast.AST | None, env: dict[str, float] | None = None) -> float | None:
     """The value of ``node`` if it is numbers combined by arithmetic only, else None.
 
-    ``1e4``, ``-0.0``, ``256 * 255 / 2``, ``1 / 2**5`` and ``float(1 / 32)`` are constant;
-    a name is constant only if ``env`` gives its value; an attribute, a subscript or a call
-    (other than the wrappers ``float``, ``int``, ``abs``) is not.
+    ``1e4``, ``-0.0``, ``256 * 255 / 2``, ``1 / 2**5``, ``float(1 / 32)``,
+    ``float("1.0")`` and ``np.float64(0.5 + 0.5)`` are constant; a name is constant only
+    if ``env`` gives its value; an attribute, a subscript or a call (other than the
+    wrappers of :func:`_wrapped`) is not.
     """
     env = env or {}
     try:
@@ -112,20 +163,51 @@ def _constant(node: ast.AST | None, env: dict[str, float] | None = None) -> floa
             if isinstance(node.op, ast.Pow) and abs(right) > 1e3:
                 return None  # no huge powers: the lint must not hang
             return float(_ARITHMETIC[type(node.op)](left, right))
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Name)
-            and node.func.id in _WRAPPERS
-            and len(node.args) == 1
-            and not node.keywords
-        ):
-            inner = _constant(node.args[0], env)
+        wrapped = _wrapped(node)
+        if wrapped is not None:
+            name, arg = wrapped
+            if (
+                name in ("float", "int", "float64", "float32")
+                and isinstance(arg, ast.Constant)
+                and isinstance(arg.value, str)
+            ):
+                inner = float(arg.value)  # float("1.0"): a number typed as text
+            else:
+                inner = _constant(arg, env)
             if inner is None:
                 return None
-            return abs(inner) if node.func.id == "abs" else inner
+            return abs(inner) if name in _ABS else inner
     except (ArithmeticError, TypeError, ValueError):
         return None
     return None
+
+
+def _stripped(
+    node: ast.AST, env: dict[str, float], single: dict[str, ast.expr | None] | None = None
+) -> ast.AST:
+    """``node`` without the wrappers of :func:`_wrapped`, signs and arithmetic with a
+    constant operand: ``float(ref * 1.0 + 0)``, ``np.float64(ref)``, ``-abs(ref)`` and
+    ``2 * ref`` are all ``ref``. A name bound once, by an assignment (``single``), stands
+    for its expression: after ``kept = ref * 1.0``, ``kept`` is ``ref`` too."""
+    single = single or {}
+    for _ in range(100):  # names bound to each other cannot loop the lint
+        wrapped = _wrapped(node)
+        if wrapped is not None:
+            node = wrapped[1]
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd | ast.USub):
+            node = node.operand
+        elif isinstance(node, ast.BinOp) and type(node.op) in _ARITHMETIC:
+            if _constant(node.right, env) is not None:
+                node = node.left
+            elif _constant(node.left, env) is not None:
+                node = node.right
+            else:
+                return node
+        elif isinstance(node, ast.Name) and single.get(node.id) is not None:
+            node = single[node.id]  # type: ignore[assignment]
+        else:
+            return node
+    return node
 
 
 def _computed_with(tree: ast.AST, out: set[str], computing: bool = False) -> set[str]:
@@ -179,15 +261,21 @@ class _Bindings(ast.NodeVisitor):
     def __init__(self) -> None:
         self.literal: dict[str, bool] = {}
         self.constant: dict[str, set[float] | None] = {}
+        #: the expression of a name bound once, by an assignment (else None)
+        self.single: dict[str, ast.expr | None] = {}
 
-    def _bind(self, name: str, literal: bool, value: float | None = None) -> None:
+    def _bind(
+        self, name: str, literal: bool, value: float | None = None, expr: ast.AST | None = None
+    ) -> None:
         self.literal[name] = self.literal.get(name, True) and literal
         seen = self.constant.get(name, set())
         self.constant[name] = None if seen is None or value is None else seen | {value}
+        once = name not in self.single and isinstance(expr, ast.expr)
+        self.single[name] = expr if once else None  # type: ignore[assignment]
 
     def _target(self, target: ast.AST, value: ast.AST | None) -> None:
         if isinstance(target, ast.Name):
-            self._bind(target.id, _is_number(value), _constant(value))
+            self._bind(target.id, _is_number(value), _constant(value), value)
         elif isinstance(target, ast.Tuple | ast.List):
             values = (
                 value.elts
@@ -273,14 +361,29 @@ def _claim_ids(tree: ast.AST) -> dict[int, str]:
     return out
 
 
-def _row_problem(node: ast.Call, literal_names: set[str]) -> str:
+def _row_problem(
+    node: ast.Call,
+    literal_names: set[str],
+    constants: dict[str, set[float] | None],
+    single: dict[str, ast.expr | None] | None = None,
+) -> str:
+    """Why a row's measured value cannot disagree with the code, or "".
+
+    ``constants`` gives the values of the names whose every binding is a constant
+    expression (see :func:`_constant`).
+    """
     measured = _arg(node, 1, "measured")
     if measured is None:
         return ""
     if _is_number(measured):
         return f"measured is the literal {ast.unparse(measured)}"
+    env = {name: next(iter(values)) for name, values in constants.items() if values}
     if isinstance(measured, ast.Name) and measured.id in literal_names:
         return f"measured {measured.id!r} is only ever assigned a literal number"
+    if isinstance(measured, ast.Name) and constants.get(measured.id):
+        return f"measured {measured.id!r} is only ever assigned a constant expression"
+    if _constant(measured, env) is not None:
+        return f"measured is the constant expression {ast.unparse(measured)}"
     if _callee(node) == "Compare":
         others = [("reference", _arg(node, 2, "reference"))]
     else:
@@ -288,6 +391,14 @@ def _row_problem(node: ast.Call, literal_names: set[str]) -> str:
     for what, other in others:
         if other is not None and ast.dump(other) == ast.dump(measured):
             return f"measured is the same expression as its {what} ({ast.unparse(measured)})"
+    for what, other in others:
+        if other is None or _constant(other, env) is not None:
+            continue  # a number: the rules above see a measured value that is one
+        if ast.dump(_stripped(other, env, single)) == ast.dump(_stripped(measured, env, single)):
+            return (
+                f"measured is its {what} up to constant arithmetic ({ast.unparse(measured)} "
+                f"against {ast.unparse(other)})"
+            )
     return ""
 
 
@@ -352,7 +463,7 @@ def lint_cells(cells: list[dict], chapter: str = "") -> list[Finding]:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and _callee(node) in ROWS:
                 for rule in (
-                    _row_problem(node, literal_names),
+                    _row_problem(node, literal_names, bindings.constant, bindings.single),
                     _scale_problem(node, bindings.constant, computed_with),
                 ):
                     if rule:

@@ -17,10 +17,11 @@ cell's outputs. This tool reads those records from the committed notebooks and
     narrower than its reference (or, for a zero reference, than its stated scale), a
     recorded status other than the one the numbers earn, a row that does not flip the
     verdict when moved across its tolerance, and a row that the lint of
-    :mod:`tools.claimlint` finds (a measured value that is a literal or its reference,
-    or a typed scale on a zero reference); the rows are rebuilt from their records, so
-    :class:`~cheaplib.claims.Compare`'s tolerance rules (half the reference, a
-    "round-off" tolerance above 1 %) apply to what is stored too;
+    :mod:`tools.claimlint` finds (a measured value that is a literal or a constant
+    expression, or its reference up to constant arithmetic, or a typed scale on a zero
+    reference; :data:`KNOWN_LINT` lists the rows reported but not failed); the rows are
+    rebuilt from their records, so :class:`~cheaplib.claims.Compare`'s tolerance rules
+    (half the reference, a "round-off" tolerance above 1 %) apply to what is stored too;
   - with :data:`REQUIRE_KINDS`, a row that does not name its kind of evidence.
 
 Records written before the display fields were stored (no ``digits``) are completed from
@@ -83,7 +84,15 @@ FIELDS = (
 REQUIRE_KINDS = True
 #: Rows the lint of :mod:`tools.claimlint` finds today, by (claim id, row name): reported,
 #: not failed, until the chapter rewrites them. Remove an entry when it is fixed.
-KNOWN_LINT: set[tuple[str, str]] = set()
+KNOWN_LINT: set[tuple[str, str]] = {
+    # Found when the lint learnt constant expressions (awaiting the chapter's decision):
+    # the text's 0.6271361 against 3 - omega_le_gall, Le Gall's typed omega: arithmetic on
+    # cited constants, nothing computed (a check of the source's arithmetic, not of code).
+    ("noflat-strassen-exponent", "exponent_le_gall"),
+    # measured 2 / 0.01 + 2 (the approximation 2/p + 2, typed) against the computed scan:
+    # the roles are swapped; measured should be scan[0.01], the reference 2 / 0.01 + 2.
+    ("noflat-sparse-break-even", "approx_p0.01"),
+}
 #: Formats tried, after digits 1..17, to complete a record written without its format.
 LEGACY_FORMATS = tuple(f"{{:.{n}f}}" for n in range(7)) + tuple(f"{{:.{n}%}}" for n in range(4))
 GLUE_PREFIX = "application/papermill.record/"
