@@ -122,3 +122,21 @@ def lab(tmp_path_factory) -> Iterator[str]:
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc), pytrace=False)
+
+
+def _group(item: pytest.Item) -> str:
+    mark = item.get_closest_marker("xdist_group")
+    if mark is None:
+        return ""
+    return str(mark.args[0] if mark.args else mark.kwargs.get("name", ""))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Longest indivisible work first, so that the two workers finish together.
+
+    The JupyterLab group (one server, about a minute) and the PDF group go to their worker
+    first; the per-page tests follow, the rest last (make browser: -n 2 --dist loadgroup
+    hands out work in this order). Order only: every test still runs.
+    """
+    first = {"jupyterlab": 0, "pdf": 1}
+    items.sort(key=lambda i: first.get(_group(i), 2 if "page_name" in i.fixturenames else 3))
