@@ -18,7 +18,9 @@ machine is: `make bench` measures speed):
   heading or caption is broken mid-character;
 * phone (390 x 844), in dark mode: the page scrolls only vertically, element by element,
   with every folded block open; figures are sharp there too; the theme has made every
-  region that scrolls reachable by keyboard;
+  region that scrolls reachable by keyboard; every kernel-free widget control is at least
+  32 px tall and every widget picture's smallest text at least 9 CSS px
+  (test_static_widgets.phone_checks);
 * both: axe-core finds no violation of WCAG 2.1 A and AA (colour contrast, roles,
   names, ...) in the light (desktop) and the dark (phone) theme, every folded block open.
 
@@ -31,6 +33,7 @@ import re
 
 import pytest
 
+from cheaplib.plotting import MIN_TEXT_PX
 from tools.reader_metrics import (
     BROKEN_WORDS,
     DESKTOP,
@@ -43,6 +46,7 @@ from tools.reader_metrics import (
 )
 
 from .conftest import ROOT, OfflinePage
+from .test_static_widgets import phone_checks
 
 PAGES = toc_pages()
 CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
@@ -247,6 +251,12 @@ def test_page_at_desktop_width_then_phone_width_in_dark_mode(
             f"{page_name} is {width} px wide at {PHONE[0]} px: {culprits}"
         )
         _assert_fits(page, page_name, PHONE[0])
+        if page_name in CHAPTERS:  # the kernel-free widgets, as a thumb and eyes meet them
+            short, measured = phone_checks(page, page_name)
+            assert not short, f"controls under 32 px tall at {PHONE[0]} px: {short}"
+            small = {k: v for k, v in measured.items() if v < MIN_TEXT_PX}
+            assert not small, f"widget text under {MIN_TEXT_PX} px at {PHONE[0]} px: {small}"
+            print(f"{page_name}: smallest widget text at {PHONE[0]} px (CSS px): {measured}")
         _assert_accessible(page, page_name, "dark", axe_source)
         assert not errors, f"console errors on {page_name}: {errors}"
         assert not p.blocked, f"the page tried to fetch: {p.blocked}"

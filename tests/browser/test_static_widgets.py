@@ -16,13 +16,15 @@ tests check, with headless Chromium, that the page shows the right one:
 * what a widget adds to a page before anyone touches it (script, style, summaries,
   default picture) stays under 200 kB per chapter (measured on the load whose controls
   are then moved);
-* at 390 px (a phone), on one load per chapter, every control is at least 32 px tall and
-  every widget picture's smallest text is at least 9 CSS px: the figure's smallest font
-  size in points times the picture's displayed width over the figure's width in points.
+* at 390 px (a phone) every control is at least 32 px tall and every widget picture's
+  smallest text is at least 9 CSS px: the figure's smallest font size in points times
+  the picture's displayed width over the figure's width in points (:func:`phone_checks`,
+  run on the phone pass of each chapter page in test_pages.py, which loads it anyway).
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import re
@@ -30,7 +32,6 @@ import re
 import numpy as np
 import pytest
 
-from cheaplib.plotting import MIN_TEXT_PX
 from cheaplib.widgets import (
     all_specs,
     state_key,
@@ -54,9 +55,17 @@ def _pixels(png: bytes) -> np.ndarray:
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
-def _expected(spec, state):
+@functools.lru_cache(maxsize=256)
+def _expected_of(name: str, state: tuple[int, ...]) -> tuple[np.ndarray, str]:
+    spec = SPECS[name]
     fig, summary = spec.render(**state_values(spec, state))
     return _pixels(widget_png(spec, fig)), summary
+
+
+def _expected(spec, state):
+    """The render's pixels and summary for ``state``, drawn once per test process (a
+    visit shows some states more than once: the default, and the state away from it)."""
+    return _expected_of(spec.name, tuple(state))
 
 
 def test_every_chapter_page_has_a_static_control(built_book):
@@ -274,42 +283,29 @@ def smallest_font_points(spec) -> tuple[float, float]:
     return min(sizes), float(fig.get_figwidth()) * 72.0
 
 
-@pytest.mark.browser
-def test_on_a_phone_controls_are_touch_sized_and_pictures_legible(book_server, browser):
-    """At 390 px every static control is at least 32 px tall (a thumb's target) and
-    every widget picture's smallest text at least 9 CSS px tall.
+def phone_checks(page, chapter: str) -> tuple[list, dict[str, float]]:
+    """On a chapter page shown 390 px wide: controls under 32 px, and each widget's
+    smallest picture text in CSS px (test_pages runs this on its phone pass).
 
     Text of ``s`` points in a figure ``W`` points wide, shown ``D`` CSS px wide, is
     ``s * D / W`` CSS px: ``D`` is measured in the page, ``s`` and ``W`` in the render.
     """
-    p = OfflinePage(browser, viewport=(390, 844))
-    try:
-        page = p.page
-        measured, small, short = {}, [], []
-        for chapter in CHAPTERS:
-            page.goto(f"{book_server}/chapters/{chapter}.html", wait_until="load")
-            heights = page.evaluate(
-                "() => Array.from(document.querySelectorAll('.cheap-static [data-control]'),"
-                " e => [e.getAttribute('data-control'), e.getBoundingClientRect().height])"
-            )
-            assert heights, f"{chapter}: no static control"
-            short += [(chapter, name, h) for name, h in heights if h < 32]
-            roots = page.locator(".cheap-static")
-            for r in range(roots.count()):
-                root = roots.nth(r)
-                root.scroll_into_view_if_needed()
-                name = root.get_attribute("data-widget")
-                _wait_state(page, root, _default_key(SPECS[name]))
-                shown = root.locator("img.cheap-static-figure").evaluate(
-                    "img => img.getBoundingClientRect().width"
-                )
-                points, width = smallest_font_points(SPECS[name])
-                measured[name] = round(points * shown / width, 1)
-                if measured[name] < MIN_TEXT_PX:
-                    small.append((chapter, name, measured[name]))
-        print(f"smallest text of each widget picture at 390 px (CSS px): {measured}")
-        assert not short, f"controls under 32 px tall at 390 px: {short}"
-        assert measured, "no widget picture measured"
-        assert not small, f"widget text under {MIN_TEXT_PX} px at 390 px: {small}"
-    finally:
-        p.close()
+    heights = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.cheap-static [data-control]'),"
+        " e => [e.getAttribute('data-control'), e.getBoundingClientRect().height])"
+    )
+    assert heights, f"{chapter}: no static control"
+    short = [(chapter, name, h) for name, h in heights if h < 32]
+    measured = {}
+    roots = page.locator(".cheap-static")
+    for r in range(roots.count()):
+        root = roots.nth(r)
+        root.scroll_into_view_if_needed()
+        name = root.get_attribute("data-widget")
+        _wait_state(page, root, _default_key(SPECS[name]))
+        shown = root.locator("img.cheap-static-figure").evaluate(
+            "img => img.getBoundingClientRect().width"
+        )
+        points, width = smallest_font_points(SPECS[name])
+        measured[name] = round(points * shown / width, 1)
+    return short, measured
