@@ -84,15 +84,7 @@ FIELDS = (
 REQUIRE_KINDS = True
 #: Rows the lint of :mod:`tools.claimlint` finds today, by (claim id, row name): reported,
 #: not failed, until the chapter rewrites them. Remove an entry when it is fixed.
-KNOWN_LINT: set[tuple[str, str]] = {
-    # Found when the lint learnt constant expressions (awaiting the chapter's decision):
-    # the text's 0.6271361 against 3 - omega_le_gall, Le Gall's typed omega: arithmetic on
-    # cited constants, nothing computed (a check of the source's arithmetic, not of code).
-    ("noflat-strassen-exponent", "exponent_le_gall"),
-    # measured 2 / 0.01 + 2 (the approximation 2/p + 2, typed) against the computed scan:
-    # the roles are swapped; measured should be scan[0.01], the reference 2 / 0.01 + 2.
-    ("noflat-sparse-break-even", "approx_p0.01"),
-}
+KNOWN_LINT: set[tuple[str, str]] = set()
 #: Formats tried, after digits 1..17, to complete a record written without its format.
 LEGACY_FORMATS = tuple(f"{{:.{n}f}}" for n in range(7)) + tuple(f"{{:.{n}%}}" for n in range(4))
 GLUE_PREFIX = "application/papermill.record/"
