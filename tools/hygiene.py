@@ -182,7 +182,7 @@ def repetitions(path: str | Path) -> list[str]:
 #: such number is listed here with its reason; the list is short on purpose.
 PROSE_ALLOWED = {
     "2.3728639": "Le Gall's matrix-multiplication exponent, quoted with {cite}`legall2014`",
-    "0.6271361": "the exponent source 001 states (Sec. III G), the number the book checks",
+    "0.6271361": "the exponent source 001 states (Sec. III G) from Le Gall's bound: quoted",
     "0.4407": "Onsager's K_c = ln(1 + sqrt 2)/2 to four places, quoted with {cite}`onsager1944`",
     "0.408": "Mehta & Schwab's coupling J = 0.408, quoted with {cite}`mehta2014exact`",
 }
