@@ -135,8 +135,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Longest indivisible work first, so that the two workers finish together.
 
     The JupyterLab group (one server, about a minute) and the PDF group go to their worker
-    first; the per-page tests follow, the rest last (make browser: -n 2 --dist loadgroup
-    hands out work in this order). Order only: every test still runs.
+    first; the per-page tests follow, the largest page first, the rest last (make browser:
+    -n 2 --dist loadgroup hands out work in this order). Order only: every test runs.
     """
     first = {"jupyterlab": 0, "pdf": 1}
-    items.sort(key=lambda i: first.get(_group(i), 2 if "page_name" in i.fixturenames else 3))
+
+    def size(item: pytest.Item) -> int:  # a page's cost grows with its HTML (axe, maths)
+        params = getattr(item, "callspec", None)
+        name = params.params.get("page_name") if params else None
+        page = ROOT / "_build" / "html" / f"{name}.html"
+        return page.stat().st_size if name and page.exists() else 0
+
+    items.sort(
+        key=lambda i: (first.get(_group(i), 2 if "page_name" in i.fixturenames else 3), -size(i))
+    )
