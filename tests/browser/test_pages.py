@@ -6,6 +6,8 @@ theme's button), and every rule is checked at both (no rule here depends on how 
 machine is: `make bench` measures speed):
 
 * desktop (1400 x 900): the page loads over HTTP from 127.0.0.1 and fetches nothing else;
+  on a chapter page the kernel-free widgets weigh little before any move, and each control
+  moved shows the render of its state (test_static_widgets.static_widget_checks);
   no error in the console and no uncaught exception; where the source has maths, MathJax
   (served from the book) has typeset it with no TeX error in any formula (the lazy
   typesetter compiles every formula, and renders those near the view); every image
@@ -46,7 +48,7 @@ from tools.reader_metrics import (
 )
 
 from .conftest import ROOT, OfflinePage
-from .test_static_widgets import phone_checks
+from .test_static_widgets import phone_checks, static_widget_checks, widget_weight_recorder
 
 PAGES = toc_pages()
 CHAPTERS = [p for p in PAGES if p.startswith("chapters/")]
@@ -197,9 +199,11 @@ SCROLLERS = (
 @pytest.mark.browser
 @pytest.mark.parametrize("page_name", PAGES)
 def test_page_at_desktop_width_then_phone_width_in_dark_mode(
-    page_name, book_server, browser, axe_source
+    page_name, book_server, browser, axe_source, built_book
 ):
     p = OfflinePage(browser, viewport=DESKTOP)
+    widget_files, record = widget_weight_recorder()
+    p.page.on("response", record)
     errors: list[str] = []
     p.page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     p.page.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
@@ -210,6 +214,8 @@ def test_page_at_desktop_width_then_phone_width_in_dark_mode(
     try:
         # desktop, light
         page = _open(p, f"{book_server}/{page_name}.html")
+        if page_name in CHAPTERS:  # the kernel-free widgets: their weight, then every move
+            static_widget_checks(page, page_name, book_server, built_book, widget_files)
         maths = page.evaluate(MATH_ERRORS)
         if "$" in _source(page_name).read_text(encoding="utf-8"):
             assert maths is not None, f"{page_name} has maths but loads no MathJax"

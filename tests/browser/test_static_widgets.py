@@ -3,7 +3,8 @@
 The build renders every state of every widget once (``tools/widget_states.py``); these
 tests check, with headless Chromium, that the page shows the right one:
 
-* over HTTP from 127.0.0.1, each static control of each chapter is moved with the keyboard
+* over HTTP from 127.0.0.1 (:func:`static_widget_checks`, run on the desktop load of each
+  chapter page in test_pages.py), each static control of each chapter is moved with the keyboard
   (Home, ArrowRight) or by picking an option, to a sample of its positions — both ends
   and the middle of every slider, every option of every select — and after each move the
   picture shown is the build's file for that state, its summary the render's, and, for
@@ -29,6 +30,7 @@ import functools
 import html
 import io
 import re
+from typing import Any
 
 import numpy as np
 import pytest
@@ -192,13 +194,9 @@ def _default_key(spec) -> str:
     return state_key(tuple(c["default"] for c in static_manifest(spec)["controls"]))
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_every_static_control_shows_the_render_of_its_state(
-    book_server, browser, built_book, chapter
-):
-    """Before any move, the page's widget files weigh little; then every sampled move."""
-    p = OfflinePage(browser, viewport=(1280, 900))
+def widget_weight_recorder() -> tuple[dict[str, int], Any]:
+    """``(sizes, on_response)``: attach ``on_response`` to a page before it loads; ``sizes``
+    then maps each widget file fetched (script, style, states, pictures) to its bytes."""
     sizes: dict[str, int] = {}
 
     def record(response) -> None:
@@ -209,28 +207,28 @@ def test_every_static_control_shows_the_render_of_its_state(
             except Exception:  # a redirect or an aborted request has no body
                 sizes[url] = 0
 
-    try:
-        page = p.page
-        page.on("response", record)
-        page.goto(f"{book_server}/chapters/{chapter}.html", wait_until="load")
-        roots = page.locator(".cheap-static")
-        assert roots.count() >= 1, f"{chapter}: no kernel-free widget on the page"
-        for r in range(roots.count()):  # scrolling (not touching) loads the lazy parts
-            root = roots.nth(r)
-            root.scroll_into_view_if_needed()
-            _wait_state(page, root, _default_key(SPECS[root.get_attribute("data-widget")]))
-        page.wait_for_load_state("networkidle")
-        total = sum(sizes.values())
-        print(f"{chapter}: {total / 1000:.1f} kB of widget files before interaction: {sizes}")
-        assert total < MAX_EXTRA_BYTES, f"{chapter}: {total} bytes: {sizes}"
-        assert any("cheap-static.js" in u for u in sizes), sizes
-        for r in range(roots.count()):
-            root = roots.nth(r)
-            spec = SPECS[root.get_attribute("data-widget")]
-            assert _visit_sample(page, root, spec, book_server, built_book) >= 3
-        assert not p.blocked, f"the page tried to fetch: {p.blocked}"
-    finally:
-        p.close()
+    return sizes, record
+
+
+def static_widget_checks(page, chapter: str, base_url: str, built_book, sizes) -> None:
+    """On a chapter page just loaded over HTTP (test_pages runs this on its desktop load,
+    the widget files recorded from the start): before any move, the widget files weigh
+    little; then every sampled move shows the render of its state."""
+    roots = page.locator(".cheap-static")
+    assert roots.count() >= 1, f"{chapter}: no kernel-free widget on the page"
+    for r in range(roots.count()):  # scrolling (not touching) loads the lazy parts
+        root = roots.nth(r)
+        root.scroll_into_view_if_needed()
+        _wait_state(page, root, _default_key(SPECS[root.get_attribute("data-widget")]))
+    page.wait_for_load_state("networkidle")
+    total = sum(sizes.values())
+    print(f"{chapter}: {total / 1000:.1f} kB of widget files before interaction: {sizes}")
+    assert total < MAX_EXTRA_BYTES, f"{chapter}: {total} bytes: {sizes}"
+    assert any("cheap-static.js" in u for u in sizes), sizes
+    for r in range(roots.count()):
+        root = roots.nth(r)
+        spec = SPECS[root.get_attribute("data-widget")]
+        assert _visit_sample(page, root, spec, base_url, built_book) >= 3
 
 
 def _from_disk_sample(built_book) -> list[str]:

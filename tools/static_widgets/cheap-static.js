@@ -9,6 +9,34 @@
 (function () {
   "use strict";
 
+  /* A number such as 3.99e-04 or -0.48 stays on one line: browsers may break after its
+     hyphen ("3.99e-" / "04") on a narrow screen.  Each number of the summary's text is
+     wrapped in a span that does not wrap; the text itself is unchanged. */
+  var NUMBER = /[+\-\u2212]?\d[\d.,]*(?:e[+\-\u2212]?\d+)?%?/g;
+  function keepNumbersWhole(el) {
+    var walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    var texts = [];
+    for (var t = walker.nextNode(); t; t = walker.nextNode()) { texts.push(t); }
+    texts.forEach(function (t) {
+      var data = t.data, last = 0, m, frag = null;
+      NUMBER.lastIndex = 0;
+      while ((m = NUMBER.exec(data))) {
+        if (!/[\-\u2212]/.test(m[0])) { continue; } /* only numbers with a hyphen break */
+        frag = frag || document.createDocumentFragment();
+        frag.appendChild(document.createTextNode(data.slice(last, m.index)));
+        var span = document.createElement("span");
+        span.className = "cheap-static-number";
+        span.textContent = m[0];
+        frag.appendChild(span);
+        last = m.index + m[0].length;
+      }
+      if (frag) {
+        frag.appendChild(document.createTextNode(data.slice(last)));
+        t.parentNode.replaceChild(frag, t);
+      }
+    });
+  }
+
   function setup(root) {
     var m = JSON.parse(root.getAttribute("data-manifest"));
     var base = root.getAttribute("data-base");
@@ -66,6 +94,7 @@
           root.setAttribute("data-state", k);
         }
         summary.innerHTML = st.summary;
+        keepNumbersWhole(summary);
       }, function () { /* said in the summary by loadStates */ });
     }
 
