@@ -138,6 +138,12 @@ def test_a_computed_scale_or_1_passes(code):
     assert lint_source(code) == []
 
 
+def _refused(code: str, rule: str) -> None:
+    """The code holds one row, and the lint refuses it for ``rule``."""
+    (finding,) = lint_source(code)
+    assert rule in finding.rule, finding
+
+
 # --- a constant expression, or the reference up to constant arithmetic ----------------------
 @pytest.mark.parametrize(
     ("code", "rule"),
@@ -159,8 +165,7 @@ def test_a_computed_scale_or_1_passes(code):
     ],
 )
 def test_a_constant_measured_value_is_refused(code, rule):
-    (finding,) = lint_source(code)
-    assert rule in finding.rule, finding
+    _refused(code, rule)
 
 
 @pytest.mark.parametrize(
@@ -199,8 +204,7 @@ def test_the_reference_up_to_constant_arithmetic_is_refused(measured):
     ],
 )
 def test_a_bound_or_a_name_up_to_constant_arithmetic_is_refused(code, rule):
-    (finding,) = lint_source(code)
-    assert rule in finding.rule, finding
+    _refused(code, rule)
 
 
 @pytest.mark.parametrize(

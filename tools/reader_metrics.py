@@ -27,11 +27,13 @@ TYPESET_BUDGET_S = 1.5
 # Opens every folded block and ends the fade-in that opening starts (myst-nb's
 # "collapsed-fade-in", opacity 0 -> 1): a check that reads colours during the fade (axe's
 # contrast rule) would otherwise depend on how fast the machine is.
-OPEN_ALL = """() => {
-  document.querySelectorAll('details').forEach(d => { d.open = true; });
+# Ends every running animation and transition (an endless one cannot end: left as is).
+FINISH_ANIMATIONS = "document.getAnimations().forEach(a => { try { a.finish(); } catch (e) {} })"
+OPEN_ALL = f"""() => {{
+  document.querySelectorAll('details').forEach(d => {{ d.open = true; }});
   document.querySelectorAll('.toggle-hidden').forEach(e => e.classList.remove('toggle-hidden'));
-  document.getAnimations().forEach(a => { try { a.finish(); } catch (e) {} });
-}"""
+  {FINISH_ANIMATIONS};
+}}"""
 
 # Elements that stick out of the viewport on the right (the cause of a page overflow).
 OVERFLOWING_ELEMENTS = """() => {

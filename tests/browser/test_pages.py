@@ -39,6 +39,7 @@ from cheaplib.plotting import MIN_TEXT_PX
 from tools.reader_metrics import (
     BROKEN_WORDS,
     DESKTOP,
+    FINISH_ANIMATIONS,
     OPEN_ALL,
     OVERFLOWING_ELEMENTS,
     OVERFLOWING_MATHS,
@@ -186,7 +187,7 @@ def _to_phone_in_dark_mode(page) -> None:
         arg=SCROLLERS,
         timeout=30_000,
     )
-    page.evaluate("document.getAnimations().forEach(a => { try { a.finish(); } catch (e) {} })")
+    page.evaluate(FINISH_ANIMATIONS)
 
 
 # What the theme (pydata-sphinx-theme) makes focusable when it scrolls, on load and resize.
