@@ -39,3 +39,30 @@ def test_a_construct_of_one_chapter_alone_brings_that_chapter_in(tmp_path):
     chosen = jlab_refs.sample(paths)
     assert paths[2] in chosen and len(chosen) == 2
     assert jlab_refs.sample(paths[:1]) == paths[:1]
+
+
+def test_the_chapters_named_first_come_in_and_the_cover_completes_them(tmp_path):
+    common = "See <!--r:{cite}`lin2017deep`-->[Lin et al., 2017]<!--/r--> and {ref}`sec-a`."
+    paths = [
+        _notebook(tmp_path, "01_a.ipynb", common, common),
+        _notebook(tmp_path, "02_b.ipynb", "Only {ref}`sec-b`."),
+        _notebook(tmp_path, "03_c.ipynb", common, ":::{seealso}\nx\n:::"),
+        _notebook(tmp_path, "04_d.ipynb", "Only {ref}`sec-d`."),
+    ]
+    # 02 and 04 are named first though they add little; 03 completes the cover.
+    assert jlab_refs.sample(paths, first=("02_b.ipynb", "04_d.ipynb")) == [
+        paths[1],
+        paths[2],
+        paths[3],
+    ]
+    # named chapters that already cover everything: nothing else is opened
+    assert jlab_refs.sample(paths, first=("03_c.ipynb", "04_d.ipynb")) == paths[2:]
+
+
+def test_the_live_chapters_cover_every_construct():
+    """The chapters the live-widget test runs are all the JupyterLab reference test opens:
+    if a chapter adds a construct they lack, it is opened too (and this says so)."""
+    from tests.browser.conftest import LIVE
+
+    chosen = jlab_refs.sample(CHAPTERS, first=tuple(LIVE))
+    assert [p.name for p in chosen] == sorted(LIVE)

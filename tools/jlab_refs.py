@@ -82,17 +82,20 @@ def constructs(path: Path) -> set[str]:
     return found
 
 
-def sample(paths: list[Path], at_least: int = 2) -> list[Path]:
+def sample(paths: list[Path], at_least: int = 2, first: tuple[str, ...] = ()) -> list[Path]:
     """The chapters to open in JupyterLab: together they use every construct of ``paths``.
 
-    Greedy cover (the chapter adding most constructs first, ties to the one with more
-    roles), then the chapters with most roles until there are ``at_least``; in the
-    order of ``paths``.
+    The chapters named in ``first`` (file names; the live-widget test opens them anyway)
+    come in first; then a greedy cover of what they leave out (the chapter adding most
+    constructs first, ties to the one with more roles); then the chapters with most
+    roles until there are ``at_least``.  Returned in the order of ``paths``.
     """
     uses = {p: constructs(p) for p in paths}
     roles = {p: len(_MARKED.findall(p.read_text(encoding="utf-8"))) for p in paths}
     left = set().union(*uses.values()) if uses else set()
-    chosen: list[Path] = []
+    chosen = [p for p in paths if p.name in first]
+    for p in chosen:
+        left -= uses[p]
     while left:
         best = max(paths, key=lambda p: (len(uses[p] & left), roles[p]))
         chosen.append(best)
@@ -129,10 +132,8 @@ def count(page: Any, lab: str, notebook: str, settle_s: float = 60.0) -> dict[st
     """Open ``notebook`` (a name under the served folder) and count what it shows.
 
     The first notebook loads JupyterLab (a fresh workspace); the next ones open from its
-    file browser, in new tabs of the same page (no reload of the application).  Waits
-    until every Markdown cell is rendered and the counts stop changing (jupyterlab-myst
-    resolves references over the whole notebook after the cells render).  Markdown
-    renders without a kernel: nothing waits for one.
+    file browser, in new tabs of the same page (no reload of the application).  Markdown
+    renders without a kernel: nothing waits for one.  Then :func:`settled_counts`.
     """
     if not page.url.startswith(f"{lab}/lab"):
         page.goto(f"{lab}/lab/workspaces/refs/tree/{notebook}?reset", wait_until="load")
@@ -142,8 +143,18 @@ def count(page: Any, lab: str, notebook: str, settle_s: float = 60.0) -> dict[st
         item.dblclick()
     current = page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
     current.filter(has_text=notebook).first.wait_for(timeout=120_000)
-    page.locator(NOTEBOOK).locator(".jp-MarkdownCell").first.wait_for(timeout=120_000)
-    handle = page.locator(NOTEBOOK).element_handle()
+    return settled_counts(page.locator(NOTEBOOK), settle_s)
+
+
+def settled_counts(nb: Any, settle_s: float = 60.0) -> dict[str, Any]:
+    """What the open notebook ``nb`` (a locator) shows, once it has settled.
+
+    Waits until every Markdown cell is rendered and the counts stop changing
+    (jupyterlab-myst resolves references over the whole notebook after the cells
+    render); a notebook whose kernel is running meanwhile is counted the same way.
+    """
+    nb.locator(".jp-MarkdownCell").first.wait_for(timeout=120_000)
+    handle = nb.element_handle()
     deadline = time.monotonic() + settle_s
     last: dict[str, Any] | None = None
     stable = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -122,6 +123,41 @@ def lab(tmp_path_factory) -> Iterator[str]:
             yield url
     except RuntimeError as exc:
         pytest.fail(str(exc), pytrace=False)
+
+
+#: The chapters run in JupyterLab, and the live widget each shows (test_widgets_live.py;
+#: between them the four kinds of control).  Their rendered Markdown is also what
+#: test_jupyterlab_refs.py counts: they use every construct of every chapter.
+LIVE = {
+    "02_hamiltonians.ipynb": "hamiltonians-multiplication-gate",
+    "03_hierarchies.ipynb": "hierarchy-noise",
+}
+
+
+@pytest.fixture(scope="session")
+def lab_notebooks(lab, browser) -> Iterator[dict[str, tuple[OfflinePage, Any]]]:
+    """The LIVE chapters open in JupyterLab (a page each), Run All started in each.
+
+    Both are opened first, then both run, so their kernels run at once; every JupyterLab
+    test (one xdist group, one worker) uses these pages.  Maps the notebook's file name
+    to ``(page, notebook locator)``.
+    """
+    from tools.jupyterlab import open_notebook, run_all
+
+    pages: dict[str, tuple[OfflinePage, Any]] = {}
+    try:
+        for chapter in LIVE:
+            p = OfflinePage(browser, viewport=(1400, 1000))
+            pages[chapter] = (p, None)
+            pages[chapter] = (p, open_notebook(p.page, lab, chapter, Path(chapter).stem))
+        for p, nb in pages.values():
+            run_all(p.page, nb)
+        yield pages
+    except TimeoutError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    finally:
+        for p, _ in pages.values():
+            p.close()
 
 
 def _group(item: pytest.Item) -> str:

@@ -11,7 +11,7 @@ all cells as a reader would, then for each widget:
   (the summary's text, and the picture's PNG bytes with ``widget_png``);
 * moving the main slider with the keyboard shows the render of the next position;
 * picking another option of a dropdown shows the render of that state;
-* the markdown cells render as MyST (jupyterlab-myst): no raw roles or directives;
+* (test_jupyterlab_refs.py counts, on these same pages, what their Markdown shows);
 * no request leaves 127.0.0.1.
 
 Nothing here is timed: the waits poll for readiness with generous deadlines (a kernel on
@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import base64
 import json
-import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -40,19 +38,14 @@ from cheaplib.widgets import (
     main_control_values,
     widget_png,
 )
-from tools.jupyterlab import open_notebook, run_all, wait_until, widget_root
+from tools.jupyterlab import wait_until, widget_root
 
-from .conftest import ROOT, OfflinePage
+from .conftest import LIVE, ROOT
 
 # One worker runs every JupyterLab test (make browser: -n 2 --dist loadgroup).
 pytestmark = pytest.mark.xdist_group("jupyterlab")
 
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
-#: The chapters opened in JupyterLab, and the widget each shows.
-LIVE = {
-    "02_hamiltonians.ipynb": "hamiltonians-multiplication-gate",
-    "03_hierarchies.ipynb": "hierarchy-noise",
-}
 READY_S = 240.0  # deadline for a notebook to run up to its widget (readiness, not speed)
 UPDATE_S = 60.0  # deadline for a widget to show a new state
 
@@ -98,26 +91,6 @@ def test_widget_cells_show_a_meaningful_text_before_running():
                 assert "VBox(" not in text, f"{path.name}: stale widget text {text[:60]!r}"
                 if text:
                     assert text in {live_text(s) for s in specs.values()}, text
-
-
-@pytest.fixture(scope="module")
-def running(lab, browser) -> Iterator[dict[str, tuple[OfflinePage, Any]]]:
-    """Both chapters open and Run All started in each, so that their kernels run at once."""
-    pages: dict[str, tuple[OfflinePage, Any]] = {}
-    try:
-        for chapter in LIVE:
-            p = OfflinePage(browser, viewport=(1400, 1000))
-            pages[chapter] = (p, None)
-            nb = open_notebook(p.page, lab, chapter, Path(chapter).stem)
-            pages[chapter] = (p, nb)
-        for p, nb in pages.values():
-            run_all(p.page, nb)
-        yield pages
-    except TimeoutError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    finally:
-        for p, _ in pages.values():
-            p.close()
 
 
 # The summary is HTML (entities such as &mu;): compare what the page shows of it.
@@ -169,8 +142,8 @@ class _Shown:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("chapter", sorted(LIVE))
-def test_the_live_widget_shows_the_render_of_each_state(running, chapter):
-    p, nb = running[chapter]
+def test_the_live_widget_shows_the_render_of_each_state(lab_notebooks, chapter):
+    p, nb = lab_notebooks[chapter]
     page = p.page
     spec = all_specs()[LIVE[chapter]]
     shots = ROOT / "_build" / "screenshots"
@@ -219,10 +192,4 @@ def test_the_live_widget_shows_the_render_of_each_state(running, chapter):
             break
     assert "Not available" not in shown.text()
     root.screenshot(path=str(shots / f"widget_{stem}.png"))
-
-    # MyST renders in the live notebook (jupyterlab-myst): no raw roles or directives in
-    # the markdown cells JupyterLab has rendered (it renders those near the view).
-    texts = nb.locator(".jp-MarkdownCell .jp-RenderedMarkdown, .jp-MarkdownCell .myst")
-    raw = [t for t in texts.all_inner_texts() if re.search(r":::\{|\{(numref|cite|ref)\}`", t)]
-    assert texts.count() and not raw, f"markdown cells show raw MyST: {raw[:1]}"
     assert not p.blocked, f"the page tried to fetch: {p.blocked}"
