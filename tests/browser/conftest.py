@@ -87,6 +87,12 @@ def axe_source(chromium_path: str) -> str:
 
 
 @pytest.fixture(scope="session")
+def contrast_seen() -> set[str]:
+    """The colour keys axe-core has checked in this test run (test_pages.AXE_RUN)."""
+    return set()
+
+
+@pytest.fixture(scope="session")
 def built_book() -> Path:
     html = ROOT / "_build" / "html"
     if not (html / "index.html").exists():
@@ -168,11 +174,14 @@ def _group(item: pytest.Item) -> str:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Longest indivisible work first, so that the two workers finish together.
+    """The order the two workers take the tests in (make browser: -n 2 --dist loadgroup
+    hands out work in this order).  Order only: every test runs.
 
     The JupyterLab group (one server, about a minute) and the PDF group go to their worker
-    first; the per-page tests follow, the largest page first, the rest last (make browser:
-    -n 2 --dist loadgroup hands out work in this order). Order only: every test runs.
+    first.  The per-page tests follow, the smallest page first: axe-core checks each
+    colour key once per worker (``contrast_seen``), and what a page shares with the rest
+    (header, sidebar, prose, code) is then learnt where axe is cheap; the largest pages
+    come last, one on each worker, with little left to check.  The other tests last.
     """
     first = {"jupyterlab": 0, "pdf": 1}
 
@@ -183,5 +192,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return page.stat().st_size if name and page.exists() else 0
 
     items.sort(
-        key=lambda i: (first.get(_group(i), 2 if "page_name" in i.fixturenames else 3), -size(i))
+        key=lambda i: (first.get(_group(i), 2 if "page_name" in i.fixturenames else 3), size(i))
     )

@@ -70,36 +70,115 @@ FIGURE_RATIOS = """() => Array.from(document.querySelectorAll('.bd-article .cell
   .filter(i => i.clientWidth > 0 && !i.closest('.cheap-static'))
   .map(i => [i.naturalWidth / i.clientWidth, i.src.split('/').pop()])"""
 
-# axe-core, every WCAG 2.1 A/AA rule, on the whole page in one run, with one saving: the
-# text inside code blocks and tables (a chapter has 10 000-15 000 highlighted <span>s, the
-# ledger page 7 000 table cells: most of axe's time) goes to the colour-contrast rule only
-# once per distinct (colour, background, font size, weight, opacity), the inputs of that
-# rule: the other elements would repeat the same computation. They are marked, and the
-# contrast rule's selector leaves them out; every other rule still sees them.
-AXE_RUN = """async () => {
-  document.querySelectorAll('[data-contrast-seen]')
-    .forEach(e => e.removeAttribute('data-contrast-seen'));
-  const seen = new Set();
-  for (const box of document.querySelectorAll('div.highlight pre, table')) {
-    for (const s of box.querySelectorAll('*')) {
-      if (!Array.from(s.childNodes).some(n => n.nodeType === 3 && n.data.trim())) continue;
-      const cs = getComputedStyle(s);
-      let bg = 'rgba(0, 0, 0, 0)', opacity = 1;
-      for (let p = s; p; p = p.parentElement) {
-        const ps = getComputedStyle(p);
-        if (bg === 'rgba(0, 0, 0, 0)') bg = ps.backgroundColor;
-        opacity *= parseFloat(ps.opacity);
-      }
-      const key = [cs.color, bg, cs.fontSize, cs.fontWeight, opacity].join('|');
-      if (seen.has(key)) s.setAttribute('data-contrast-seen', ''); else seen.add(key);
+# axe-core, every WCAG 2.1 A/AA rule, on the whole page in one run, with two savings on
+# its two colour rules, which alone lay out a grid of every element of the page (most
+# of axe's time: a chapter has 10 000-15 000 highlighted code <span>s, the ledger
+# 16 000 table elements):
+# * colour-contrast: its verdict on a text is a function of the text's colour, the
+#   background colours it sits on (its ancestors' up to the first opaque one), font
+#   family, size and weight, shadow and opacity: the key below.  Each key is checked once
+#   per test run (``seen``, kept by the worker across pages and passes): on a page, one
+#   text of each new key that is wholly in view (not clipped by a scrolling box) is
+#   checked; the texts of a key seen before are left out, and a new key with no text
+#   wholly in view has all its texts checked.  A text whose background is not its
+#   ancestors' (in a fixed, sticky or absolute box with no opaque background of its
+#   own below it, or under an image, filter or blend) has no key and is always checked;
+#   disabled and inert texts are not keyed (axe leaves them out).  The keys of the texts
+#   checked come back, and join ``seen`` once the page passes.
+# * link-in-text-block: a link that axe's own style test (commons.color.elementIsDistinct
+#   against its block, as the rule's link-in-text-block-style check does) finds distinct
+#   passes that rule whatever its colours, so it is left out of the colour comparison.
+AXE_RUN = """async (seen) => {
+  const isBlock = e => { const d = getComputedStyle(e).display;
+    return ['block', 'list-item', 'table', 'flex', 'grid', 'inline-block'].includes(d)
+      || d.startsWith('table-'); };
+  const ownText = e => Array.from(e.childNodes).some(n => n.nodeType === 3 && n.data.trim());
+  // What lies under an element's text, walking up from it (one step per element, each
+  // built on its parent's): the background colours down to the first opaque one, the
+  // opacity, and whether that is unknowable from the ancestors (an image, filter or
+  // blend, or a fixed/sticky/absolute box reached before an opaque background).
+  const under = new Map();
+  const below = e => {
+    if (!e) return {bgs: [], opacity: 1, filtered: false, unknown: false};
+    let u = under.get(e);
+    if (u) return u;
+    const ps = getComputedStyle(e), up = below(e.parentElement);
+    const bg = ps.backgroundColor, painted = bg !== 'rgba(0, 0, 0, 0)';
+    u = {opacity: parseFloat(ps.opacity) * up.opacity,
+         filtered: up.filtered || ps.filter !== 'none' || ps.mixBlendMode !== 'normal'
+                   || ps.backdropFilter !== 'none'};
+    if (ps.backgroundImage !== 'none') Object.assign(u, {bgs: [], unknown: true});
+    else if (painted && !bg.startsWith('rgba')) Object.assign(u, {bgs: [bg], unknown: false});
+    else if (['fixed', 'sticky', 'absolute'].includes(ps.position))
+      Object.assign(u, {bgs: [], unknown: true});
+    else Object.assign(u, {bgs: (painted ? [bg] : []).concat(up.bgs), unknown: up.unknown});
+    under.set(e, u);
+    return u;
+  };
+  const key = e => {
+    if (e.closest('[disabled], [inert], [aria-disabled="true"], option')) return 'skip';
+    const label = e.closest('label');
+    if (label && label.control && label.control.disabled) return 'skip';
+    const cs = getComputedStyle(e), u = below(e);
+    if (u.filtered || u.unknown) return null;
+    return [cs.color, u.bgs.join('/'), cs.fontFamily, cs.fontSize, cs.fontWeight,
+            cs.textShadow, cs.webkitTextFillColor, cs.webkitTextStrokeWidth, u.opacity].join('|');
+  };
+  // Shown and on the page, every line of its text inside its own box and inside each
+  // box that clips it (overflow hidden): such a text is one axe-core checks (it checks
+  // a text in a scrolling box even when scrolled away, as here).
+  const inView = e => {
+    if (getComputedStyle(e).visibility !== 'visible') return false;
+    const range = document.createRange();
+    let rects = [];
+    for (const n of e.childNodes) if (n.nodeType === 3 && n.data.trim()) {
+      range.selectNodeContents(n); rects.push(...range.getClientRects()); }
+    rects = rects.filter(r => r.width >= 1 && r.height >= 1);
+    const own = e.getBoundingClientRect();
+    if (!rects.length || rects.some(r => r.right < 0 || r.bottom + window.scrollY < 0
+        || r.left >= own.right || r.right <= own.left || r.top >= own.bottom
+        || r.bottom <= own.top)) return false;
+    for (let p = e.parentElement; p; p = p.parentElement) {
+      const ps = getComputedStyle(p);
+      if (ps.clip !== 'auto' || ps.clipPath !== 'none') return false;
+      if (ps.overflow !== 'hidden') continue;  // what axe-core counts as clipping
+      const b = p.getBoundingClientRect();
+      if (rects.some(r => r.left < b.left - 1 || r.right > b.right + 1
+                       || r.top < b.top - 1 || r.bottom > b.bottom + 1)) return false;
     }
+    return true;
+  };
+  for (const m of ['data-contrast-check', 'data-link-distinct'])
+    document.querySelectorAll('[' + m + ']').forEach(e => e.removeAttribute(m));
+  const known = new Set(seen), fresh = new Set(), waiting = new Map();
+  const check = e => e.setAttribute('data-contrast-check', '');
+  for (const e of document.body.querySelectorAll('*')) {
+    if (!ownText(e)) continue;
+    const k = key(e);
+    if (k === 'skip' || known.has(k) || fresh.has(k)) continue;
+    if (k === null) { check(e); continue; }
+    if (inView(e)) { check(e); fresh.add(k); waiting.delete(k); continue; }
+    if (!waiting.has(k)) waiting.set(k, []);
+    waiting.get(k).push(e);
   }
-  axe.configure({rules: [{id: 'color-contrast', selector: ':not([data-contrast-seen])'}]});
+  for (const texts of waiting.values()) texts.forEach(check);
+  for (const a of document.querySelectorAll('a[href], [role=link]')) {
+    if (isBlock(a)) continue;
+    let block = a.parentElement;
+    while (block && !isBlock(block)) block = block.parentElement;
+    if (block && axe.commons.color.elementIsDistinct(a, block))
+      a.setAttribute('data-link-distinct', '');
+  }
+  axe.configure({rules: [
+    {id: 'color-contrast', selector: '[data-contrast-check]'},
+    {id: 'link-in-text-block', selector:
+       'a[href]:not([data-link-distinct]), [role=link]:not([data-link-distinct])'}]});
   const tags = {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']};
   const result = await axe.run(document, {resultTypes: ['violations'], preload: false,
                                           runOnly: tags});
-  return result.violations.map(v => v.id + ' (' + v.nodes.length + '): '
-    + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join('; '));
+  return {found: result.violations.map(v => v.id + ' (' + v.nodes.length + '): '
+            + v.nodes.slice(0, 2).map(n => n.target.join(' ')).join('; ')),
+          keys: Array.from(fresh)};
 }"""
 
 # The icons the reader sees (header buttons, theme switch) and whether Font Awesome's web
@@ -146,10 +225,19 @@ def _assert_fits(page, page_name: str, width: int) -> None:
     assert not broken, f"{page_name} at {width} px: words broken mid-character: {broken}"
 
 
-def _assert_accessible(page, page_name: str, mode: str, axe_source: str) -> None:
+def _axe(page, axe_source: str, seen: set[str]) -> list[str]:
+    """AXE_RUN on the page as it is: the violations found; ``seen`` gains the colour
+    keys it checked when there are none."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=axe_source)
-    found = page.evaluate(AXE_RUN)
+    result = page.evaluate(AXE_RUN, sorted(seen))
+    if not result["found"]:
+        seen.update(result["keys"])
+    return result["found"]
+
+
+def _assert_accessible(page, page_name: str, mode: str, axe_source: str, seen) -> None:
+    found = _axe(page, axe_source, seen)
     assert not found, f"axe-core on {page_name} ({mode}): {found}"
 
 
@@ -200,7 +288,7 @@ SCROLLERS = (
 @pytest.mark.browser
 @pytest.mark.parametrize("page_name", PAGES)
 def test_page_at_desktop_width_then_phone_width_in_dark_mode(
-    page_name, book_server, browser, axe_source, built_book
+    page_name, book_server, browser, axe_source, built_book, contrast_seen
 ):
     p = OfflinePage(browser, viewport=DESKTOP)
     widget_files, record = widget_weight_recorder()
@@ -243,7 +331,7 @@ def test_page_at_desktop_width_then_phone_width_in_dark_mode(
             f"{len(wide)} code/output blocks of {page_name} scroll sideways at {DESKTOP[0]} "
             f"px (run `ruff format` on the notebook: 88 columns): {wide[:6]}"
         )
-        _assert_accessible(page, page_name, "light", axe_source)
+        _assert_accessible(page, page_name, "light", axe_source, contrast_seen)
 
         # phone, dark: the same page narrowed and switched
         _to_phone_in_dark_mode(page)
@@ -264,15 +352,24 @@ def test_page_at_desktop_width_then_phone_width_in_dark_mode(
             small = {k: v for k, v in measured.items() if v < MIN_TEXT_PX}
             assert not small, f"widget text under {MIN_TEXT_PX} px at {PHONE[0]} px: {small}"
             print(f"{page_name}: smallest widget text at {PHONE[0]} px (CSS px): {measured}")
-        _assert_accessible(page, page_name, "dark", axe_source)
+        _assert_accessible(page, page_name, "dark", axe_source, contrast_seen)
         assert not errors, f"console errors on {page_name}: {errors}"
         assert not p.blocked, f"the page tried to fetch: {p.blocked}"
     finally:
         p.close()
 
 
+def _axe_on(page, axe_source: str, body: str, seen: set[str], style: str = "") -> list[str]:
+    page.set_content(
+        '<html lang="en"><head><title>t</title><style>.highlight{background:#f8f8f8}'
+        ".n{color:#222}.o{color:#333}.mf{color:#c8c8c8}" + style + "</style></head><body>"
+        f"<main>{body}</main></body></html>"
+    )
+    return _axe(page, axe_source, seen)
+
+
 @pytest.mark.browser
-@pytest.mark.parametrize("where", ["code", "table"])
+@pytest.mark.parametrize("where", ["code", "table", "prose"])
 def test_axe_sees_one_sampled_element_of_low_contrast(offline_page, axe_source, where):
     """The sampling of AXE_RUN still finds the one element class of poor contrast."""
     if where == "code":
@@ -280,26 +377,70 @@ def test_axe_sees_one_sampled_element_of_low_contrast(offline_page, axe_source, 
             f'<span class="n">name{i}</span> <span class="o">=</span> ' for i in range(300)
         )
         body = f'<div class="highlight"><pre>{cells}<span class="mf">0.5</span></pre></div>'
-    else:
+    elif where == "table":
         rows = "".join(
             f"<tr><td><p>{i}</p></td><td><code>x{i}</code></td></tr>" for i in range(300)
         )
         body = f'<table><tbody>{rows}<tr><td><p class="mf">0.5</p></td></tr></tbody></table>'
-    page = offline_page.page
-    page.set_content(
-        '<html lang="en"><head><title>t</title><style>.highlight{background:#f8f8f8}'
-        ".n{color:#222}.o{color:#333}.mf{color:#c8c8c8}</style></head><body><main>"
-        f"{body}</main></body></html>"
-    )
-    page.add_script_tag(content=axe_source)
-    found = page.evaluate(AXE_RUN)
+    else:
+        body = "".join(f"<p>Paragraph {i} <em>of</em> prose.</p>" for i in range(300))
+        body += '<p>The last one <span class="mf">is pale</span>.</p>'
+    found = _axe_on(offline_page.page, axe_source, body, set())
     assert any(f.startswith("color-contrast (1)") for f in found), found
+
+
+@pytest.mark.browser
+def test_a_colour_key_is_checked_once_per_run_and_a_new_one_on_any_page(offline_page, axe_source):
+    """Keys checked on one page are left out on the next; a key new there is checked."""
+    page, seen = offline_page.page, set()
+    prose = "".join(f'<p>Text {i} <span class="n">n</span></p>' for i in range(50))
+    assert _axe_on(page, axe_source, prose, seen) == []
+    assert len(seen) == 2, seen  # the paragraphs' key and the spans'
+    first = set(seen)
+    found = _axe_on(page, axe_source, prose + '<p><span class="mf">pale</span></p>', seen)
+    assert any(f.startswith("color-contrast (1)") for f in found), found
+    assert seen == first  # a page that fails adds nothing
+
+
+@pytest.mark.browser
+def test_text_not_in_view_or_without_its_own_background_is_still_checked(offline_page, axe_source):
+    """A new key whose texts are all clipped is checked on every text of it, and a text in
+    a fixed box with no background of its own is checked though its key was seen."""
+    page, seen = offline_page.page, set()
+    clipped = (
+        '<div style="width:200px;overflow:auto"><pre style="width:max-content">'
+        + "x" * 80
+        + ' <span class="mf">pale, out of view</span></pre></div>'
+    )
+    found = _axe_on(page, axe_source, clipped, seen)
+    assert any(f.startswith("color-contrast") for f in found), found
+
+    assert _axe_on(page, axe_source, '<p class="n">dark text on white</p>', seen) == []
+    over_dark = (
+        '<div style="position:absolute;top:0;left:0;width:300px;height:40px;'
+        'background:#111"></div>'
+        '<p class="n" style="position:fixed;top:0;left:0;margin:0">dark text on black</p>'
+    )
+    found = _axe_on(page, axe_source, over_dark, seen)
+    assert any(f.startswith("color-contrast") for f in found), found
+
+
+@pytest.mark.browser
+def test_links_axe_finds_distinct_are_left_out_of_the_link_colour_rule(offline_page, axe_source):
+    """An underlined link passes link-in-text-block by its style; a link told apart only
+    by a colour too close to its text's is still found."""
+    page = offline_page.page
+    para = "<p>Some words, then <a href='#x' style='color:#333;{}'>a link</a>, then more.</p>"
+    style = "p{color:#222} a{text-decoration:none}"
+    assert _axe_on(page, axe_source, para.format("text-decoration:underline"), set(), style) == []
+    found = _axe_on(page, axe_source, para.format(""), set(), style)
+    assert any(f.startswith("link-in-text-block") for f in found), found
 
 
 @pytest.mark.browser
 def test_the_dark_pass_sees_colours_only_the_dark_theme_has(offline_page, axe_source):
     """After the switch, axe reads the dark theme's colours (old marks and fades gone)."""
-    page = offline_page.page
+    page, seen = offline_page.page, set()
     page.set_content(
         '<html lang="en" data-theme="light"><head><title>t</title><style>'
         "p { color: #111; background: #fff; transition: color 30s, background 30s }"
@@ -308,10 +449,9 @@ def test_the_dark_pass_sees_colours_only_the_dark_theme_has(offline_page, axe_so
         ".dataset.theme = 'dark'\">mode</button><main><p>text</p>"
         "<pre>x = 1</pre></main></body></html>"
     )
-    page.add_script_tag(content=axe_source)
-    assert page.evaluate(AXE_RUN) == []
+    assert _axe(page, axe_source, seen) == []
     _to_phone_in_dark_mode(page)
-    found = page.evaluate(AXE_RUN)
+    found = _axe(page, axe_source, seen)
     assert any(f.startswith("color-contrast") for f in found), found
 
 

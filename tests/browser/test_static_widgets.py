@@ -135,10 +135,19 @@ def _move(root, control: dict, position: int) -> None:
     if control["kind"] == "select":
         el.select_option(str(position))
         return
+    # The keys a reader uses: Home or End, then arrows from the nearer end (focus once,
+    # then plain key presses).
     el.focus()
-    el.press("Home")
-    for _ in range(position):
-        el.press("ArrowRight")
+    last = len(control["labels"]) - 1
+    keyboard = el.page.keyboard
+    if position <= last - position:
+        keyboard.press("Home")
+        for _ in range(position):
+            keyboard.press("ArrowRight")
+    else:
+        keyboard.press("End")
+        for _ in range(last - position):
+            keyboard.press("ArrowLeft")
 
 
 def _positions_shown(root, manifest: dict) -> tuple[int, ...]:
