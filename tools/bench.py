@@ -31,6 +31,20 @@ KERNEL_TARGET = 50.0
 WIDGET_TARGET_MS = 100.0
 
 
+def machine_speed(repeat: int = 3) -> float:
+    """Seconds one core takes for a fixed pure-Python loop (10 million additions; the
+    best of ``repeat``): the same code on a machine twice as slow takes twice as long,
+    so timings of this report can be compared across machines and days."""
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(10_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def table(header: list[str], rows: list[list[str]]) -> str:
     """A Markdown table."""
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
@@ -261,17 +275,19 @@ SECTIONS = {
 }
 
 
-def merge(old: str, sections: list[str]) -> str:
+def merge(old: str, sections: list[str], speed: float | None = None) -> str:
     """``old`` report with the sections of the same heading replaced by ``sections``.
 
     A section is a block starting with a ``## `` heading; a replaced one says when it was
-    measured, and a new one goes at the end.
+    measured (and, given ``speed``, the machine's :func:`machine_speed`), and a new one
+    goes at the end.
     """
     blocks = old.rstrip("\n").split("\n\n## ")
     blocks = blocks[:1] + ["## " + b for b in blocks[1:]]
     for section in sections:
         heading = section.splitlines()[0]
-        stamp = f"\n\n*This section measured again on its own on {date.today().isoformat()}.*"
+        on = f" (one core: {speed:.2f} s for the fixed loop)" if speed is not None else ""
+        stamp = f"\n\n*This section measured again on its own on {date.today().isoformat()}{on}.*"
         heads = [b.splitlines()[0] for b in blocks]
         if heading in heads:
             blocks[heads.index(heading)] = section + stamp
@@ -298,9 +314,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args.output.exists():  # the book build timed below includes this file
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text("*Not measured yet: run `make bench`.*\n", encoding="utf-8")
+    speed = machine_speed()
     parts = [
         f"Measured on {date.today().isoformat()}: {platform.machine()}, "
-        f"{os.cpu_count()} cores, Python {platform.python_version()}.",
+        f"{os.cpu_count()} cores, Python {platform.python_version()}; one core's speed: "
+        f"{speed:.2f} s for a fixed Python loop of 10 million additions (a "
+        "slower machine takes proportionally longer for every figure below); load "
+        f"average {os.getloadavg()[0]:.1f} at the start.",
     ]
     for name in chosen:
         print(f"benchmark: {name} ...", file=sys.stderr, flush=True)
@@ -308,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
         parts.append(fn(args.repeat) if name == "notebooks" else fn())
     report = "\n\n".join(parts) + "\n"
     if set(chosen) != set(SECTIONS):
-        report = merge(args.output.read_text(encoding="utf-8"), parts[1:])
+        report = merge(args.output.read_text(encoding="utf-8"), parts[1:], speed)
     print(report)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(report, encoding="utf-8")
