@@ -84,9 +84,9 @@ def test_written_texts_are_what_the_book_shows(built_book, path):
 @pytest.mark.browser
 def test_jupyterlab_shows_no_raw_role_and_no_unresolved_reference(lab, browser, lab_notebooks):
     counts = {
-        Path(name).stem: jlab_refs.settled_counts(nb)
-        for name, (_, nb) in lab_notebooks.items()
-        if any(path.name == name for path in IN_LAB)
+        path.stem: jlab_refs.settled_counts(lab_notebooks[path.name][1])
+        for path in IN_LAB
+        if path.name in lab_notebooks
     }
     blocked = [x for q, _ in lab_notebooks.values() for x in q.blocked]
     others = [path for path in IN_LAB if path.name not in lab_notebooks]

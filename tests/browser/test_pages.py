@@ -167,8 +167,10 @@ AXE_RUN = (
   const options = {preload: false, elementRef: true, selectors: false, ancestry: false,
                    xpath: false};
   const mark = es => es.forEach(e => e.setAttribute('data-contrast-check', ''));
-  for (const m of ['data-contrast-check', 'data-link-distinct'])
-    document.querySelectorAll('[' + m + ']').forEach(e => e.removeAttribute(m));
+  const unmark = m => document.querySelectorAll('[' + m + ']')
+    .forEach(e => e.removeAttribute(m));
+  unmark('data-contrast-check');
+  unmark('data-link-distinct');
 
   // A text axe-core can fail: some of it left without punctuation, and two characters
   // or more (one character, if poor, is "incomplete", never a violation).
@@ -219,8 +221,7 @@ AXE_RUN = (
   for (const [k, r] of reps) (r.some(e => passed.has(e)) ? checked : unproven).push(k);
   const found = report(result.violations);
   if (unproven.length) {  // every other text of those keys, as an unsampled run would
-    document.querySelectorAll('[data-contrast-check]')
-      .forEach(e => e.removeAttribute('data-contrast-check'));
+    unmark('data-contrast-check');
     unproven.forEach(k => mark(rest.get(k) || []));
     const again = await axe.run(document, {...options, resultTypes: ['violations'],
       runOnly: {type: 'rule', values: ['color-contrast']}});
