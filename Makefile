@@ -2,7 +2,7 @@
 # Both create (once) and use a local virtual environment in .venv.
 #
 # Nothing here pins the CPU's code paths: strict nbval must pass with whatever kernels
-# NumPy and OpenBLAS pick on the machine (`make portability` runs it under two other
+# NumPy and OpenBLAS pick on the machine (`make portability` runs it under three other
 # settings).  The pytest options of every run, strict nbval's included, are defined once,
 # in pyproject.toml.
 
@@ -24,7 +24,7 @@ help:
 	@echo "make ledger       regenerate chapters/claims.yml and claims.md from the notebooks"
 	@echo "make claims       check the ledger against the notebooks, and the prose for typed numbers"
 	@echo "make browser      widgets in JupyterLab and the built book in headless Chromium"
-	@echo "make portability  strict nbval under other numerics (no AVX2/FMA; one BLAS thread)"
+	@echo "make portability  strict nbval under other numerics (SSE only; AVX2; one BLAS thread)"
 	@echo "make bench        time notebooks, tests, widgets and pages; write benchmarks/latest.md"
 	@echo "make mutants      perturb each check's library values by 1e-3: does every check notice?"
 
@@ -85,14 +85,17 @@ nbval: setup
 	$(PYTEST) --nbval -n $(JOBS) -q chapters
 
 # Strict nbval under other numerics: (a) SSE only, as on a CPU without AVX2/FMA (NumPy's
-# dispatch and OpenBLAS's kernels), (b) one OpenBLAS thread.  The default run is `make nbval`.
-# (a) names x86-64 features, so it runs on x86-64 only.
+# dispatch and OpenBLAS's kernels), (b) AVX2 without AVX-512, (c) one OpenBLAS thread.
+# The default run is `make nbval`.  (a) and (b) name x86-64 features, so they run on
+# x86-64 only; on a CPU without AVX-512, (b) is the default run again.
 ifeq ($(shell uname -m),x86_64)
 SSE_ONLY := NPY_DISABLE_CPU_FEATURES="X86_V3 X86_V4 AVX512_ICL AVX512_SPR" OPENBLAS_CORETYPE=Nehalem
+AVX2_ONLY := NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL AVX512_SPR" OPENBLAS_CORETYPE=Haswell
 endif
 portability: setup
 ifdef SSE_ONLY
 	$(SSE_ONLY) $(PYTEST) --nbval -n $(JOBS) -q chapters
+	$(AVX2_ONLY) $(PYTEST) --nbval -n $(JOBS) -q chapters
 endif
 	OPENBLAS_NUM_THREADS=1 $(PYTEST) --nbval -n $(JOBS) -q chapters
 
